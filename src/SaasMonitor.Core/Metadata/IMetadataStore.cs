@@ -1,0 +1,39 @@
+namespace SaasMonitor.Core.Metadata;
+
+/// <summary>Files, saved searches and search history. Implemented by the embedded SQLite store and by MongoDB.</summary>
+public interface IMetadataStore
+{
+    Task CreateFileAsync(LogFile file, CancellationToken ct);
+
+    /// <summary>Sets status, size, chunk count and error of a file (the counts come from <see cref="RecordChunksAsync"/>).</summary>
+    Task UpdateFileAsync(LogFile file, CancellationToken ct);
+
+    /// <summary>Records parse results idempotently per (file, partition, offset); a file whose chunks are all done becomes Processed.</summary>
+    Task RecordChunksAsync(IReadOnlyList<FileChunkResult> results, CancellationToken ct);
+
+    /// <summary>The file with its counts summed over its recorded chunks, or null.</summary>
+    Task<LogFile?> GetFileAsync(string id, CancellationToken ct);
+
+    /// <summary>Newest first.</summary>
+    Task<IReadOnlyList<LogFile>> ListFilesAsync(int skip, int take, CancellationToken ct);
+
+    Task<long> CountFilesAsync(CancellationToken ct);
+
+    Task<bool> DeleteFileAsync(string id, CancellationToken ct);
+
+    Task<SavedSearch> SaveSearchAsync(SavedSearch search, CancellationToken ct);
+
+    Task<IReadOnlyList<SavedSearch>> ListSavedSearchesAsync(string? owner, CancellationToken ct);
+
+    Task<bool> DeleteSavedSearchAsync(string id, CancellationToken ct);
+
+    Task AddSearchHistoryAsync(SearchHistoryEntry entry, CancellationToken ct);
+
+    /// <summary>Newest first.</summary>
+    Task<IReadOnlyList<SearchHistoryEntry>> ListSearchHistoryAsync(string? owner, int take, CancellationToken ct);
+}
+
+/// <summary>A named search a user keeps: query text plus the filters, as the search API takes them.</summary>
+public sealed record SavedSearch(string Id, string Name, string Query, IReadOnlyDictionary<string, string> Filters, string? Owner, DateTimeOffset CreatedAt);
+
+public sealed record SearchHistoryEntry(string Query, IReadOnlyDictionary<string, string> Filters, long Total, double TookMs, string? Owner, DateTimeOffset At);

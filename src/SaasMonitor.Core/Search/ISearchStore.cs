@@ -1,0 +1,35 @@
+using SaasMonitor.Core.Events;
+
+namespace SaasMonitor.Core.Search;
+
+/// <summary>
+/// Full-text search over events. Implemented by the embedded Lucene.NET index and by Elasticsearch.
+/// Writes are upserts by <see cref="LogEvent.Id"/>; one process writes, any number read.
+/// </summary>
+public interface ISearchStore
+{
+    /// <summary>Inserts or replaces events by id. Visible to searches within about a second; durable after <see cref="FlushAsync"/>.</summary>
+    Task UpsertAsync(IReadOnlyList<LogEvent> events, CancellationToken ct);
+
+    /// <summary>Makes every upsert so far durable and searchable.</summary>
+    Task FlushAsync(CancellationToken ct);
+
+    /// <exception cref="InvalidQueryException">The query text is not valid.</exception>
+    Task<SearchPage> SearchAsync(SearchRequest request, CancellationToken ct);
+
+    Task<LogEvent?> GetAsync(string id, CancellationToken ct);
+
+    Task<long> CountAsync(SearchQuery query, CancellationToken ct);
+
+    /// <summary>The most frequent values of a keyword field (or <see cref="LogFields.StatusCode"/>) among matching events, most first.</summary>
+    Task<IReadOnlyList<TermCount>> TermsAsync(SearchQuery query, string field, int size, CancellationToken ct);
+
+    /// <summary>Matching events counted per fixed interval, oldest first; empty intervals omitted.</summary>
+    Task<IReadOnlyList<TimeBucket>> DateHistogramAsync(SearchQuery query, TimeSpan interval, CancellationToken ct);
+
+    /// <summary>Deletes matching events; returns how many.</summary>
+    Task<long> DeleteAsync(SearchQuery query, CancellationToken ct);
+
+    /// <summary>Drops every event older than <paramref name="cutoff"/> (whole days where the store partitions by day).</summary>
+    Task DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken ct);
+}
