@@ -1,0 +1,102 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Util;
+using SaasMonitor.Core.Search;
+
+namespace SaasMonitor.Embedded.Search;
+
+/// <summary>Counts matching documents per value of a keyword field, by the field's sorted doc-values ordinals.</summary>
+internal sealed class TermsCollector(string field, CancellationToken ct) : ICollector
+{
+    private readonly List<(SortedDocValues Values, int[] Counts)> _segments = [];
+    private SortedDocValues? _values;
+    private int[] _counts = [];
+
+    public bool AcceptsDocsOutOfOrder => true;
+
+    public void SetScorer(Scorer scorer)
+    {
+    }
+
+    public void SetNextReader(AtomicReaderContext context)
+    {
+        ct.ThrowIfCancellationRequested();
+        _values = context.AtomicReader.GetSortedDocValues(field);
+        _counts = _values is null ? [] : new int[_values.ValueCount];
+        if (_values is not null)
+        {
+            _segments.Add((_values, _counts));
+        }
+    }
+
+    public void Collect(int doc)
+    {
+        if (_values?.GetOrd(doc) is >= 0 and var ord)
+        {
+            _counts[ord]++;
+        }
+    }
+
+    /// <summary>The <paramref name="size"/> most frequent values, most first, ties by value.</summary>
+    public IReadOnlyList<TermCount> Top(int size)
+    {
+        var totals = new Dictionary<string, long>(StringComparer.Ordinal);
+        var term = new BytesRef();
+        foreach (var (values, counts) in _segments)
+        {
+            for (var ord = 0; ord < counts.Length; ord++)
+            {
+                if (counts[ord] > 0)
+                {
+                    values.LookupOrd(ord, term);
+                    var key = Encoding.UTF8.GetString(term.Bytes, term.Offset, term.Length);
+                    CollectionsMarshal.GetValueRefOrAddDefault(totals, key, out _) += counts[ord];
+                }
+            }
+        }
+
+        return [.. totals
+            .OrderByDescending(t => t.Value)
+            .ThenBy(t => t.Key, StringComparer.Ordinal)
+            .Take(size)
+            .Select(t => new TermCount(t.Key, t.Value))];
+    }
+}
+
+/// <summary>Counts matching documents per fixed interval of their time, intervals aligned to the Unix epoch.</summary>
+internal sealed class HistogramCollector(long intervalMs, CancellationToken ct) : ICollector
+{
+    private readonly Dictionary<long, long> _counts = [];
+    private NumericDocValues? _timestamps;
+    private IBits? _present;
+
+    public bool AcceptsDocsOutOfOrder => true;
+
+    public void SetScorer(Scorer scorer)
+    {
+    }
+
+    public void SetNextReader(AtomicReaderContext context)
+    {
+        ct.ThrowIfCancellationRequested();
+        _timestamps = context.AtomicReader.GetNumericDocValues(LogFields.Timestamp);
+        _present = context.AtomicReader.GetDocsWithField(LogFields.Timestamp);
+    }
+
+    public void Collect(int doc)
+    {
+        if (_timestamps is null || _present?.Get(doc) != true)
+        {
+            return;
+        }
+
+        var start = Math.DivRem(_timestamps.Get(doc), intervalMs, out var rest) - (rest < 0 ? 1 : 0);
+        CollectionsMarshal.GetValueRefOrAddDefault(_counts, start, out _)++;
+    }
+
+    /// <summary>The non-empty intervals, oldest first.</summary>
+    public IReadOnlyList<TimeBucket> Buckets() =>
+        [.. _counts.OrderBy(c => c.Key).Select(c => new TimeBucket(DateTimeOffset.FromUnixTimeMilliseconds(c.Key * intervalMs), c.Value))];
+}

@@ -1,0 +1,29 @@
+using SaasMonitor.Core.Search;
+
+namespace SaasMonitor.Embedded.Search;
+
+/// <summary>How the fields of <see cref="LogFields"/> are held in the index, plus the index's own fields.</summary>
+internal static class IndexFields
+{
+    /// <summary>The event id: indexed term (upsert key) and sorted doc values (tie-break of every sort).</summary>
+    public const string Id = "id";
+
+    /// <summary>The whole event as UTF-8 JSON, the only stored field.</summary>
+    public const string Source = "_source";
+
+    /// <summary>First digit of the status code ("2", "4", "5"), for status-class filters.</summary>
+    public const string StatusClass = "status_class";
+
+    /// <summary>Keyword fields held as one untokenised term plus sorted doc values.</summary>
+    public static readonly IReadOnlyList<string> Keywords = [.. LogFields.Keywords, LogFields.StatusCode];
+
+    /// <summary>Fields whose values are numbers in doc values; range syntax on them becomes a doc-values filter.</summary>
+    public static bool IsNumeric(string field) =>
+        field is LogFields.Timestamp or LogFields.ResponseTimeMs or LogFields.StatusCode;
+
+    public static bool IsKeyword(string field) => Keywords.Contains(field);
+
+    /// <summary>Fields a query may name.</summary>
+    public static bool IsSearchable(string field) =>
+        field is LogFields.Message or LogFields.Timestamp or LogFields.ResponseTimeMs || IsKeyword(field);
+}

@@ -1,0 +1,14 @@
+namespace SaasMonitor.Embedded.Search;
+
+/// <summary>Where and how the embedded log index is kept.</summary>
+public sealed class LuceneSearchOptions
+{
+    /// <summary>Root folder of the index; it holds one sub-folder per UTC day (yyyy-MM-dd).</summary>
+    public required string Directory { get; set; }
+
+    /// <summary>How stale a search may be: upserts become visible to searches within this interval.</summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>What each event's document holds; only benchmarks change it, to measure the cost of the full mapping.</summary>
+    internal LogDocumentShape DocumentShape { get; set; } = LogDocumentShape.Full;
+}

@@ -1,0 +1,422 @@
+using System.Globalization;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using SaasMonitor.Core.Events;
+using SaasMonitor.Core.Search;
+
+namespace SaasMonitor.Embedded.Search;
+
+/// <summary>
+/// The embedded log index: Lucene.NET, one index folder per UTC day of the event time. One thread writes
+/// (upsert, flush, delete); any number of threads search. Searches see upserts within
+/// <see cref="LuceneSearchOptions.RefreshInterval"/> and open only the days their time range overlaps.
+/// </summary>
+public sealed class LuceneSearchStore : ISearchStore, IDisposable
+{
+    private const string DayFormat = "yyyy-MM-dd";
+    private const string LockFileName = "write.lock";
+
+    private readonly LuceneSearchOptions _options;
+    private readonly TimeProvider _time;
+    private readonly FileStream _processLock;
+    private readonly LogDocumentBuilder _documents;
+    private readonly Lock _writeLock = new();
+    private readonly Lock _daysLock = new();
+
+    /// <summary>Every day folder, opened (value) or known on disk only (null).</summary>
+    private readonly SortedDictionary<DateOnly, DayPartition?> _days = [];
+    private DayPartition? _lastWritten;
+    private bool _disposed;
+
+    public LuceneSearchStore(LuceneSearchOptions options, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Directory, "options.Directory");
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.RefreshInterval, TimeSpan.Zero, "options.RefreshInterval");
+        _options = options;
+        _time = time ?? TimeProvider.System;
+        _documents = new LogDocumentBuilder(options.DocumentShape);
+        Directory.CreateDirectory(options.Directory);
+        try
+        {
+            _processLock = new FileStream(
+                Path.Combine(options.Directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new InvalidOperationException($"The search index in '{options.Directory}' is already open in another process; only one process may write it.", e);
+        }
+
+        foreach (var folder in Directory.EnumerateDirectories(options.Directory))
+        {
+            if (TryParseDay(Path.GetFileName(folder), out var day))
+            {
+                _days[day] = null;
+            }
+        }
+    }
+
+    public Task UpsertAsync(IReadOnlyList<LogEvent> events, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        ct.ThrowIfCancellationRequested();
+        lock (_writeLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            foreach (var e in events)
+            {
+                var day = DayOf(e.Timestamp);
+                var partition = _lastWritten?.Day == day ? _lastWritten : Open(day);
+                partition.Writer.UpdateDocument(new Term(IndexFields.Id, e.Id), _documents.Build(e));
+                partition.Changed();
+                _lastWritten = partition;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task FlushAsync(CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        lock (_writeLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            foreach (var partition in OpenedPartitions())
+            {
+                partition.Commit();
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<SearchPage> SearchAsync(SearchRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Validate(request);
+        ct.ThrowIfCancellationRequested();
+        var query = LogQueryBuilder.Build(request.Query);
+        var after = request.After is null ? null : SearchCursor.Decode(request.Sort, request.After);
+        using var snapshot = OpenSnapshot(request.Query);
+        if (request.Size == 0)
+        {
+            return Task.FromResult(new SearchPage(snapshot.Count(query), [], null));
+        }
+
+        var end = request.From + request.Size;
+        var top = snapshot.Searcher.SearchAfter(after, query, null, end + 1, SearchCursor.SortOf(request.Sort), false, false);
+        var hits = new List<LogEvent>(Math.Max(0, Math.Min(end, top.ScoreDocs.Length) - request.From));
+        var source = new SourceVisitor();
+        for (var i = request.From; i < end && i < top.ScoreDocs.Length; i++)
+        {
+            snapshot.Searcher.Doc(top.ScoreDocs[i].Doc, source);
+            hits.Add(source.TakeEvent());
+        }
+
+        var next = top.ScoreDocs.Length > end ? SearchCursor.Encode(request.Sort, (FieldDoc)top.ScoreDocs[end - 1]) : null;
+        return Task.FromResult(new SearchPage(top.TotalHits, hits, next));
+    }
+
+    public Task<LogEvent?> GetAsync(string id, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ct.ThrowIfCancellationRequested();
+        using var snapshot = OpenSnapshot(new SearchQuery());
+        var top = snapshot.Searcher.Search(new TermQuery(new Term(IndexFields.Id, id)), null, 1, SearchCursor.SortOf(SearchSort.NewestFirst), false, false);
+        if (top.ScoreDocs.Length == 0)
+        {
+            return Task.FromResult<LogEvent?>(null);
+        }
+
+        var source = new SourceVisitor();
+        snapshot.Searcher.Doc(top.ScoreDocs[0].Doc, source);
+        return Task.FromResult<LogEvent?>(source.TakeEvent());
+    }
+
+    public Task<long> CountAsync(SearchQuery query, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ct.ThrowIfCancellationRequested();
+        var lucene = LogQueryBuilder.Build(query);
+        using var snapshot = OpenSnapshot(query);
+        return Task.FromResult(snapshot.Count(lucene));
+    }
+
+    public Task<IReadOnlyList<TermCount>> TermsAsync(SearchQuery query, string field, int size, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
+        if (!IndexFields.IsKeyword(field))
+        {
+            throw new ArgumentException($"'{field}' is not a keyword field; terms can be counted on: {string.Join(", ", IndexFields.Keywords)}.", nameof(field));
+        }
+
+        var lucene = LogQueryBuilder.Build(query);
+        using var snapshot = OpenSnapshot(query);
+        var collector = new TermsCollector(field, ct);
+        snapshot.Searcher.Search(lucene, collector);
+        return Task.FromResult(collector.Top(size));
+    }
+
+    public Task<IReadOnlyList<TimeBucket>> DateHistogramAsync(SearchQuery query, TimeSpan interval, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(interval, TimeSpan.FromMilliseconds(1));
+        var lucene = LogQueryBuilder.Build(query);
+        using var snapshot = OpenSnapshot(query);
+        var collector = new HistogramCollector((long)interval.TotalMilliseconds, ct);
+        snapshot.Searcher.Search(lucene, collector);
+        return Task.FromResult(collector.Buckets());
+    }
+
+    public Task<long> DeleteAsync(SearchQuery query, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ct.ThrowIfCancellationRequested();
+        var lucene = LogQueryBuilder.Build(query);
+        long deleted = 0;
+        lock (_writeLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            foreach (var day in DaysOverlapping(query))
+            {
+                deleted += Delete(Open(day), lucene);
+            }
+        }
+
+        return Task.FromResult(deleted);
+    }
+
+    public Task DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var cutoffDay = DayOf(cutoff);
+        lock (_writeLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            List<(DateOnly Day, DayPartition? Partition)> expired;
+            bool cutoffDayExists;
+            lock (_daysLock)
+            {
+                expired = [.. _days.Where(d => d.Key < cutoffDay).Select(d => (d.Key, d.Value))];
+                foreach (var (day, _) in expired)
+                {
+                    _days.Remove(day);
+                }
+
+                cutoffDayExists = _days.ContainsKey(cutoffDay);
+            }
+
+            foreach (var (day, partition) in expired)
+            {
+                if (partition == _lastWritten)
+                {
+                    _lastWritten = null;
+                }
+
+                partition?.Dispose();
+                DeleteFolder(PathOf(day));
+            }
+
+            var cutoffMs = cutoff.ToUnixTimeMilliseconds();
+            if (cutoffDayExists && cutoffMs > DayStartMs(cutoffDay))
+            {
+                Delete(Open(cutoffDay), new ConstantScoreQuery(DocValuesRangeFilter.ForInt64(LogFields.Timestamp, long.MinValue, cutoffMs - 1)));
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        lock (_writeLock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            foreach (var partition in OpenedPartitions())
+            {
+                partition.Dispose();
+            }
+
+            _processLock.Dispose();
+        }
+    }
+
+    private static long Delete(DayPartition partition, Query query)
+    {
+        partition.Refresh();
+        var reader = partition.Acquire(TimeSpan.MaxValue);
+        long matching;
+        try
+        {
+            var counter = new TotalHitCountCollector();
+            new IndexSearcher(reader).Search(query, counter);
+            matching = counter.TotalHits;
+        }
+        finally
+        {
+            partition.Release(reader);
+        }
+
+        if (matching > 0)
+        {
+            partition.Writer.DeleteDocuments(query);
+            partition.Changed();
+            partition.Refresh();
+        }
+
+        return matching;
+    }
+
+    /// <summary>
+    /// Deletes an expired day's folder. A search that still reads it keeps its open files; where the platform
+    /// refuses to delete open files, the folder is left for the next retention run.
+    /// </summary>
+    private static void DeleteFolder(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static void Validate(SearchRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request.Query, "request.Query");
+        if (request.Size is < 0 or > SearchRequest.MaxSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.Size, $"Size must be between 0 and {SearchRequest.MaxSize}.");
+        }
+
+        if (request.From < 0 || request.From + request.Size > SearchRequest.MaxFromPlusSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.From, $"From must be at least 0 and From + Size at most {SearchRequest.MaxFromPlusSize}; use the cursor (After) to go further.");
+        }
+
+        if (request.After is not null && request.From != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.From, "From must be 0 when a cursor (After) is given.");
+        }
+    }
+
+    private static DateOnly DayOf(DateTimeOffset time) => DateOnly.FromDateTime(time.UtcDateTime);
+
+    private static long DayStartMs(DateOnly day) =>
+        new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
+
+    private static bool TryParseDay(string name, out DateOnly day) =>
+        DateOnly.TryParseExact(name, DayFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
+
+    private string PathOf(DateOnly day) =>
+        Path.Combine(_options.Directory, day.ToString(DayFormat, CultureInfo.InvariantCulture));
+
+    /// <summary>The day's partition, opened (and its folder created) on first use.</summary>
+    private DayPartition Open(DateOnly day)
+    {
+        lock (_daysLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_days.TryGetValue(day, out var partition) && partition is not null)
+            {
+                return partition;
+            }
+
+            partition = new DayPartition(day, PathOf(day), _time);
+            _days[day] = partition;
+            return partition;
+        }
+    }
+
+    private List<DayPartition> OpenedPartitions()
+    {
+        lock (_daysLock)
+        {
+            return [.. _days.Values.OfType<DayPartition>()];
+        }
+    }
+
+    /// <summary>The days that can hold events of the query's time range.</summary>
+    private List<DateOnly> DaysOverlapping(SearchQuery query)
+    {
+        var (min, max) = LogQueryBuilder.TimeBounds(query);
+        lock (_daysLock)
+        {
+            return [.. _days.Keys.Where(day => DayStartMs(day) <= max && DayStartMs(day.AddDays(1)) > min)];
+        }
+    }
+
+    private Snapshot OpenSnapshot(SearchQuery query)
+    {
+        var snapshot = new Snapshot();
+        try
+        {
+            foreach (var day in DaysOverlapping(query))
+            {
+                snapshot.TryAdd(Open(day), _options.RefreshInterval);
+            }
+
+            snapshot.Seal();
+            return snapshot;
+        }
+        catch
+        {
+            snapshot.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The readers of the days one search reads, held until the search ends.</summary>
+    private sealed class Snapshot : IDisposable
+    {
+        private readonly List<(DayPartition Partition, DirectoryReader Reader)> _acquired = [];
+        private MultiReader? _reader;
+
+        public IndexSearcher Searcher { get; private set; } = null!;
+
+        /// <summary>Adds the partition's current reader, unless retention closed the partition meanwhile.</summary>
+        public void TryAdd(DayPartition partition, TimeSpan maxAge)
+        {
+            try
+            {
+                _acquired.Add((partition, partition.Acquire(maxAge)));
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+
+        public void Seal()
+        {
+            _reader = new MultiReader([.. _acquired.Select(a => (IndexReader)a.Reader)], closeSubReaders: false);
+            Searcher = new IndexSearcher(_reader);
+        }
+
+        public long Count(Query query)
+        {
+            var counter = new TotalHitCountCollector();
+            Searcher.Search(query, counter);
+            return counter.TotalHits;
+        }
+
+        public void Dispose()
+        {
+            _reader?.Dispose();
+            foreach (var (partition, reader) in _acquired)
+            {
+                partition.Release(reader);
+            }
+        }
+    }
+}
