@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using Parser.Worker.Parsing;
+using SaasMonitor.Core.Events;
+
+namespace SaasMonitor.Benchmarks;
+
+/// <summary>
+/// Parsing throughput per format over a fixed batch of <see cref="Lines"/> lines (one raw record each run), against
+/// the limit of the stage: a bare <see cref="Utf8JsonReader"/> token scan of the JSON lines batch (the baseline).
+/// lines/s = Lines / Mean; allocated bytes per line = Allocated / Lines.
+/// </summary>
+[MemoryDiagnoser]
+public class ParseBenchmarks
+{
+    public const int Lines = 10_000;
+
+    private static readonly string[] Services = ["api", "database", "web", "auth", "payments", "search"];
+    private static readonly string[] Levels = ["INFO", "INFO", "INFO", "info", "WARNING", "warn", "ERROR", "DEBUG"];
+    private static readonly string[] Methods = ["GET", "GET", "GET", "POST", "PUT", "DELETE"];
+    private static readonly string[] Endpoints =
+        ["/api/users", "/api/orders", "/api/login", "/api/search", "/api/products", "/api/cart", "/api/checkout", "/health", "/api/reports", "/api/settings"];
+    private static readonly string[] Agents =
+        ["Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36", "curl/8.4.0", "python-requests/2.31", "okhttp/4.12.0"];
+    private static readonly string[] Messages =
+        ["User login success", "Order created", "Cache miss for key", "Slow query detected", "Rate limit approaching", "Null pointer exception", "Payment declined by issuer"];
+
+    private readonly LogParser _parser = new();
+    private readonly List<LogEvent> _events = new(Lines);
+    private readonly List<ParseFailure> _failures = [];
+    private readonly RawContext _context = new(0, 0, "bench", null, DateTimeOffset.UnixEpoch);
+    private byte[] _jsonLines = [];
+    private byte[] _csv = [];
+    private byte[] _apache = [];
+    private byte[] _syslog = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var random = new Random(42);
+        var start = new DateTime(2025, 11, 3, 0, 0, 0, DateTimeKind.Utc);
+        var json = new StringBuilder();
+        var csv = new StringBuilder("timestamp,log_type,level,client_ip,user_id,method,endpoint,status_code,response_time_ms,user_agent,message,sql_query,query_duration_ms,server,tenant_id\n");
+        for (var i = 0; i < Lines; i++)
+        {
+            var row = Row.Random(random, start.AddMilliseconds(i * 37));
+            json.Append(row.ToJson()).Append('\n');
+            csv.Append(row.ToCsv()).Append('\n');
+        }
+
+        _jsonLines = Encoding.UTF8.GetBytes(json.ToString());
+        _csv = Encoding.UTF8.GetBytes(csv.ToString());
+        _apache = File.ReadAllBytes(BenchData.PathOf("apache", "apache_combined_10k.log"));
+        var ssh = File.ReadAllText(BenchData.PathOf("loghub", "OpenSSH_2k.log")).TrimEnd('\n') + "\n";
+        _syslog = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(ssh, Lines / 2_000)));
+        foreach (var (payload, format) in new[] { (_jsonLines, RawFormat.JsonLines), (_csv, RawFormat.Csv), (_apache, RawFormat.Apache), (_syslog, RawFormat.Text) })
+        {
+            if (Parse(payload, format) != Lines || _failures.Count != 0)
+            {
+                throw new InvalidOperationException($"{format} batch did not parse into {Lines} events");
+            }
+        }
+    }
+
+    [Benchmark(Baseline = true, Description = "raw Utf8JsonReader scan (JSON lines)")]
+    public int RawJsonScan()
+    {
+        var reader = new Utf8JsonReader(_jsonLines, new JsonReaderOptions { AllowMultipleValues = true });
+        var tokens = 0;
+        while (reader.Read())
+        {
+            tokens++;
+        }
+
+        return tokens;
+    }
+
+    [Benchmark(Description = "Parse JSON lines")]
+    public int ParseJsonLines() => Parse(_jsonLines, RawFormat.JsonLines);
+
+    [Benchmark(Description = "Parse CSV 15 columns")]
+    public int ParseCsv15() => Parse(_csv, RawFormat.Csv);
+
+    [Benchmark(Description = "Parse Apache combined (real)")]
+    public int ParseApacheCombined() => Parse(_apache, RawFormat.Apache);
+
+    [Benchmark(Description = "Parse syslog text (OpenSSH)")]
+    public int ParseSyslogText() => Parse(_syslog, RawFormat.Text);
+
+    private int Parse(byte[] payload, RawFormat format)
+    {
+        _events.Clear();
+        _failures.Clear();
+        _parser.Parse(payload, format, _context, _events, _failures);
+        return _events.Count;
+    }
+
+    /// <summary>One generated record of the 15-column schema.</summary>
+    private sealed record Row(
+        DateTime Timestamp, string Service, string Level, string ClientIp, string UserId, string Method, string Endpoint,
+        int Status, double ResponseTimeMs, string Agent, string Message, string? Sql, double? SqlMs, string Server, string Tenant)
+    {
+        public static Row Random(Random random, DateTime timestamp)
+        {
+            var service = Services[random.Next(Services.Length)];
+            var status = random.Next(100) switch { < 85 => 200, < 92 => 404, < 96 => 429, _ => 500 };
+            var sql = service == "database" ? $"SELECT * FROM orders WHERE customer_id = {random.Next(100_000)}" : null;
+            return new Row(
+                timestamp, service, Levels[random.Next(Levels.Length)], $"10.{random.Next(4)}.{random.Next(256)}.{random.Next(256)}",
+                $"user_{random.Next(5_000)}", Methods[random.Next(Methods.Length)], Endpoints[random.Next(Endpoints.Length)], status,
+                Math.Round(random.NextDouble() * 900, 2), Agents[random.Next(Agents.Length)],
+                $"{Messages[random.Next(Messages.Length)]} (request {random.Next(1_000_000)})", sql,
+                sql is null ? null : Math.Round(random.NextDouble() * 300, 1), $"srv-{random.Next(8):D2}", $"tenant_{random.Next(20)}");
+        }
+
+        public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["timestamp"] = Timestamp.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+            ["log_type"] = Service,
+            ["level"] = Level,
+            ["client_ip"] = ClientIp,
+            ["user_id"] = UserId,
+            ["method"] = Method,
+            ["endpoint"] = Endpoint,
+            ["status_code"] = Status,
+            ["response_time_ms"] = ResponseTimeMs,
+            ["user_agent"] = Agent,
+            ["message"] = Message,
+            ["sql_query"] = Sql,
+            ["query_duration_ms"] = SqlMs,
+            ["server"] = Server,
+            ["tenant_id"] = Tenant,
+        });
+
+        public string ToCsv() => string.Join(',',
+            Timestamp.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), Service, Level, ClientIp, UserId, Method, Endpoint,
+            Status.ToString(CultureInfo.InvariantCulture), ResponseTimeMs.ToString(CultureInfo.InvariantCulture), $"\"{Agent}\"",
+            Message, Sql is null ? "" : $"\"{Sql}\"", SqlMs?.ToString(CultureInfo.InvariantCulture) ?? "", Server, Tenant);
+    }
+}

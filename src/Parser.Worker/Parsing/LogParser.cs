@@ -1,0 +1,200 @@
+using System.Text;
+using System.Text.Unicode;
+using SaasMonitor.Core.Events;
+
+namespace Parser.Worker.Parsing;
+
+/// <summary>
+/// Turns the payload of a raw record (one or more log records in a <see cref="RawFormat"/>) into
+/// <see cref="LogEvent"/>s, and every record it cannot parse into a <see cref="ParseFailure"/> carrying the
+/// record's original bytes. A bad record never stops the others of the same payload.
+/// Reusable and allocation-lean: keep one instance per worker loop (not thread-safe).
+/// </summary>
+public sealed partial class LogParser
+{
+    private readonly EventBuilder _builder = new();
+    private RawContext _context;
+    private ICollection<LogEvent> _events = [];
+    private ICollection<ParseFailure> _failures = [];
+
+    /// <summary>
+    /// Parses every record of <paramref name="payload"/>, adding one event or one failure per non-blank record.
+    /// Record indexes are 0-based positions in the payload: array element, line (blank lines count), or CSV data row.
+    /// </summary>
+    public void Parse(ReadOnlySpan<byte> payload, RawFormat format, in RawContext context, ICollection<LogEvent> events, ICollection<ParseFailure> failures)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(failures);
+        if (payload.StartsWith("\uFEFF"u8))
+        {
+            payload = payload[3..];
+        }
+
+        _context = context;
+        _events = events;
+        _failures = failures;
+        try
+        {
+            var validUtf8 = Utf8.IsValid(payload);
+            switch (format == RawFormat.Auto ? Detect(payload) : format)
+            {
+                case RawFormat.Json:
+                    ParseJson(payload, validUtf8);
+                    break;
+                case RawFormat.JsonLines:
+                    ParseLines(payload, LineFormat.Json, validUtf8);
+                    break;
+                case RawFormat.Csv:
+                    ParseCsv(payload, validUtf8);
+                    break;
+                case RawFormat.Apache:
+                    ParseLines(payload, LineFormat.Apache, validUtf8);
+                    break;
+                case RawFormat.Text:
+                    ParseLines(payload, LineFormat.Text, validUtf8);
+                    break;
+                default:
+                    ParseLines(payload, LineFormat.ApacheOrText, validUtf8);
+                    break;
+            }
+        }
+        finally
+        {
+            _events = [];
+            _failures = [];
+        }
+    }
+
+    /// <summary>
+    /// The format a <see cref="RawRecordHeaders.Format"/> header names: "json", "jsonl"/"ndjson", "csv",
+    /// "apache"/"nginx"/"combined", "text"/"plain"; null, "" or "auto" mean detect.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is none of these.</exception>
+    public static RawFormat FormatFromName(string? name) => name?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "auto" => RawFormat.Auto,
+        "json" => RawFormat.Json,
+        "jsonl" or "ndjson" or "jsonlines" => RawFormat.JsonLines,
+        "csv" => RawFormat.Csv,
+        "apache" or "nginx" or "combined" => RawFormat.Apache,
+        "text" or "plain" => RawFormat.Text,
+        _ => throw new ArgumentException(
+            $"Unknown raw record format '{name}'. Expected one of: auto, json, jsonl, ndjson, csv, apache, nginx, combined, text, plain.",
+            nameof(name)),
+    };
+
+    /// <summary>
+    /// What <see cref="RawFormat.Auto"/> resolves to for a payload: <see cref="RawFormat.Json"/> (array or single object),
+    /// <see cref="RawFormat.JsonLines"/>, <see cref="RawFormat.Csv"/> (first line is a header naming known columns),
+    /// or <see cref="RawFormat.Auto"/> meaning "per line: Apache/Nginx access log when it matches, else text".
+    /// </summary>
+    internal static RawFormat Detect(ReadOnlySpan<byte> payload)
+    {
+        var start = payload.TrimStart(Whitespace);
+        if (start.IsEmpty)
+        {
+            return RawFormat.Auto;
+        }
+
+        if (start[0] == '{')
+        {
+            return IsSingleJsonValue(start) ? RawFormat.Json : RawFormat.JsonLines;
+        }
+
+        if (start[0] == '[')
+        {
+            var afterBracket = start[1..].TrimStart(Whitespace);
+            if (afterBracket.IsEmpty || afterBracket[0] is (byte)'{' or (byte)']')
+            {
+                return RawFormat.Json;
+            }
+        }
+
+        var newline = payload.IndexOf((byte)'\n');
+        return Csv.LooksLikeHeader(newline < 0 ? payload : payload[..newline]) ? RawFormat.Csv : RawFormat.Auto;
+    }
+
+    private static ReadOnlySpan<byte> Whitespace => " \t\r\n"u8;
+
+    private enum LineFormat
+    {
+        Json,
+        Apache,
+        Text,
+        ApacheOrText,
+    }
+
+    private void ParseLines(ReadOnlySpan<byte> payload, LineFormat format, bool validUtf8)
+    {
+        var index = 0;
+        while (!payload.IsEmpty)
+        {
+            var newline = payload.IndexOf((byte)'\n');
+            var line = newline < 0 ? payload : payload[..newline];
+            payload = newline < 0 ? default : payload[(newline + 1)..];
+            if (line.Length > 0 && line[^1] == '\r')
+            {
+                line = line[..^1];
+            }
+
+            if (!line.Trim(Whitespace).IsEmpty)
+            {
+                ParseLine(line, format, validUtf8);
+                Emit(line, index);
+            }
+
+            index++;
+        }
+    }
+
+    private void ParseLine(ReadOnlySpan<byte> line, LineFormat format, bool validUtf8)
+    {
+        _builder.Reset();
+        if (!validUtf8 && !Utf8.IsValid(line))
+        {
+            FailInvalidUtf8();
+            return;
+        }
+
+        switch (format)
+        {
+            case LineFormat.Json:
+                ReadJsonLine(line);
+                break;
+            case LineFormat.Apache:
+                if (AccessLogLine.TryParse(line, _builder) is { } reason)
+                {
+                    _builder.Fail(ParseErrorTypes.NotApacheFormat, reason);
+                }
+
+                break;
+            case LineFormat.Text:
+                TextLine.Parse(line, _builder, _context.ReceivedAt);
+                break;
+            default:
+                if (AccessLogLine.TryParse(line, _builder) is not null)
+                {
+                    _builder.Reset();
+                    TextLine.Parse(line, _builder, _context.ReceivedAt);
+                }
+
+                break;
+        }
+    }
+
+    private void FailInvalidUtf8() => _builder.Fail(ParseErrorTypes.InvalidUtf8, "the record is not valid UTF-8");
+
+    /// <summary>Adds the current record as an event, or as a failure when the builder rejected it.</summary>
+    private void Emit(ReadOnlySpan<byte> record, int index)
+    {
+        if (_builder.ErrorType is { } errorType)
+        {
+            _failures.Add(new ParseFailure(index, record.ToArray(), errorType, _builder.ErrorReason ?? errorType));
+        }
+        else
+        {
+            var id = EventIds.For(_context.Partition, _context.Offset, index);
+            _events.Add(_builder.Build(id, Encoding.UTF8.GetString(record), _context));
+        }
+    }
+}
