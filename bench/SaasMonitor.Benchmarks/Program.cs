@@ -6,5 +6,15 @@ namespace SaasMonitor.Benchmarks;
 // (InternalsVisibleTo), which a top-level Program here would collide with (CS0436).
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    /// <summary>"pipeline [--events N] [--batch N] [--senders N]": the end-to-end load benchmark; anything else: BenchmarkDotNet.</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "pipeline")
+        {
+            return await PipelineLoad.RunAsync(args[1..]);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

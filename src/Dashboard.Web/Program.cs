@@ -1,1 +1,6 @@
-return 0;
+using Dashboard.Web;
+using SaasMonitor.Hosting;
+
+var app = WebApplication.CreateBuilder(args).AddSaasMonitorDefaults().AddDashboard().Build();
+app.MapSaasMonitorDefaults().MapDashboard();
+app.Run();

@@ -1,1 +1,6 @@
-return 0;
+using Parser.Worker;
+using SaasMonitor.Hosting;
+
+var app = WebApplication.CreateBuilder(args).AddSaasMonitorDefaults().AddParserWorker().Build();
+app.MapSaasMonitorDefaults();
+app.Run();

@@ -1,1 +1,3 @@
-return 0;
+using SaasMonitor;
+
+AllInOne.Build(args).Run();

@@ -1,0 +1,143 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using SaasMonitor.Core.Caching;
+using SaasMonitor.Core.Events;
+using SaasMonitor.Core.Kpis;
+using SaasMonitor.Core.Search;
+
+namespace Dashboard.Web;
+
+/// <summary>
+/// KPIs and chart data, computed from the aggregator's rolled-up windows (never by scanning events) and cached
+/// until the aggregator applies its next batch. Time ranges: from / to as ISO-8601 or now-24h.
+/// </summary>
+internal static class KpiEndpoints
+{
+    public static void MapKpis(this WebApplication app)
+    {
+        app.MapGet("/api/stats", StatsAsync).WithTags("KPIs").WithName("Stats")
+            .WithSummary("Headline KPIs: totals, last 24 h, today, error rate, response-time average and percentiles, distinct users, error rate by service, slowest endpoints, latest error.")
+            .Produces<StatsResponse>();
+        var charts = app.MapGroup("/api/charts").WithTags("Charts");
+        charts.MapGet("/logs-per-hour", (HttpRequest r, Kpis k, CancellationToken ct) =>
+                k.ChartAsync(r, "logs-per-hour", TimeSpan.FromHours(24), KpiGranularity.Hour, KpiReport.CountsPerBucket, ct))
+            .WithName("LogsPerHour").WithSummary("Events per hour (default: last 24 h; at most 31 days).");
+        charts.MapGet("/errors-per-hour", (HttpRequest r, Kpis k, CancellationToken ct) =>
+                k.ChartAsync(r, "errors-per-hour", TimeSpan.FromHours(24), KpiGranularity.Hour, KpiReport.ErrorsPerHour, ct))
+            .WithName("ErrorsPerHour").WithSummary("Errors (ERROR and CRITICAL) per hour (default: last 24 h; at most 31 days).");
+        charts.MapGet("/levels", (HttpRequest r, Kpis k, CancellationToken ct) =>
+                k.ChartAsync(r, "levels", null, null, KpiReport.LevelDistribution, ct))
+            .WithName("LevelDistribution").WithSummary("Events per level (default: all time).");
+        charts.MapGet("/status-codes", (HttpRequest r, Kpis k, CancellationToken ct) =>
+                k.ChartAsync(r, "status-codes", null, null, KpiReport.StatusDistribution, ct))
+            .WithName("StatusDistribution").WithSummary("Events per HTTP status code (default: all time).");
+        charts.MapGet("/top-endpoints", (HttpRequest r, Kpis k, CancellationToken ct) =>
+                k.ChartAsync(r, "top-endpoints", null, null, w => KpiReport.TopEndpoints(w, Limit(r)), ct))
+            .WithName("TopEndpoints").WithSummary("Endpoints with the most events (limit, default 10).");
+        charts.MapGet("/slowest-endpoints", (HttpRequest r, Kpis k, CancellationToken ct) =>
+                k.ChartAsync(r, "slowest-endpoints", null, null, w => KpiReport.SlowestEndpoints(w, Limit(r)), ct))
+            .WithName("SlowestEndpoints").WithSummary("Endpoints with the highest average response time, with p95 (limit, default 10).");
+        charts.MapGet("/error-rate-by-service", (HttpRequest r, Kpis k, CancellationToken ct) =>
+                k.ChartAsync(r, "error-rate-by-service", null, null, KpiReport.ErrorRateByService, ct))
+            .WithName("ErrorRateByService").WithSummary("Error rate per service, highest first.");
+        charts.MapGet("/error-heatmap", (HttpRequest r, Kpis k, CancellationToken ct) =>
+                k.ChartAsync(r, "error-heatmap", TimeSpan.FromDays(7), KpiGranularity.Hour, KpiReport.ErrorHeatmap, ct))
+            .WithName("ErrorHeatmap").WithSummary("Errors by day of week × hour of day, UTC (default: last 7 days).");
+    }
+
+    private static Task<IResult> StatsAsync(Kpis kpis, ISearchStore search, CancellationToken ct) => kpis.StatsAsync(search, ct);
+
+    private static int Limit(HttpRequest r) =>
+        int.TryParse(r.Query["limit"], out var n) ? Math.Clamp(n, 1, 100) : 10;
+}
+
+/// <summary>Reads windows for a time range and shapes them, through the hot cache.</summary>
+internal sealed class Kpis(IKpiStore store, IHotCache cache, TimeProvider time)
+{
+    private static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MaxHourlyRange = TimeSpan.FromDays(31);
+
+    public async Task<IResult> ChartAsync<T>(
+        HttpRequest request,
+        string name,
+        TimeSpan? defaultRange,
+        KpiGranularity? granularity,
+        Func<IReadOnlyList<KpiWindow>, T> shape,
+        CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var from = SearchParameters.Time(request.Query["from"].ToString(), now, "from") ?? (defaultRange is { } r ? now - r : null);
+        var to = SearchParameters.Time(request.Query["to"].ToString(), now, "to");
+        if (granularity == KpiGranularity.Hour && (to ?? now) - (from ?? DateTimeOffset.MinValue) > MaxHourlyRange)
+        {
+            throw new ArgumentException("Hourly charts cover at most 31 days; narrow from / to.");
+        }
+
+        var g = granularity ?? KpiReport.GranularityFor(from, to);
+        var key = $"{name}:{g}:{from?.ToUnixTimeSeconds()}:{to?.ToUnixTimeSeconds()}:{request.Query["limit"]}";
+        var body = await cache.GetOrCreateAsync(CacheRegions.Kpi, key, TimeSpanFor(from), async c =>
+        {
+            var windows = await store.QueryAsync(new KpiQuery(g, from, to), c).ConfigureAwait(false);
+            return new ChartResponse<T>(g.ToString().ToLowerInvariant(), from, to, shape(windows));
+        }, ct).ConfigureAwait(false);
+        return Results.Ok(body);
+    }
+
+    public async Task<IResult> StatsAsync(ISearchStore search, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var stats = await cache.GetOrCreateAsync(CacheRegions.Kpi, "stats", CacheTtl, async c =>
+        {
+            var all = await store.QueryAsync(new KpiQuery(KpiGranularity.Day), c).ConfigureAwait(false);
+            var allUsers = await store.QueryUsersAsync(new KpiQuery(KpiGranularity.Day), c).ConfigureAwait(false);
+            var dayAgo = KpiGranularity.Hour.WindowStart(now - TimeSpan.FromHours(24));
+            var lastDay = await store.QueryAsync(new KpiQuery(KpiGranularity.Hour, dayAgo), c).ConfigureAwait(false);
+            var lastDayUsers = await store.QueryUsersAsync(new KpiQuery(KpiGranularity.Hour, dayAgo), c).ConfigureAwait(false);
+            var today = KpiGranularity.Day.WindowStart(now);
+            var latestError = await search.SearchAsync(
+                new SearchRequest(new SearchQuery { Levels = [LogLevels.Error, LogLevels.Critical] }) { Size = 1 }, c).ConfigureAwait(false);
+            var totals = KpiReport.Totals(all, allUsers);
+            return new StatsResponse(
+                totals.Events,
+                totals.Errors,
+                Math.Round(totals.ErrorRatePercent, 3),
+                Round(totals.AvgResponseMs),
+                Round(totals.P50Ms),
+                Round(totals.P95Ms),
+                Round(totals.P99Ms),
+                Round(totals.MaxResponseMs),
+                totals.DistinctUsers,
+                all.Where(w => w.Start == today).Sum(w => w.Count),
+                KpiReport.Totals(lastDay, lastDayUsers),
+                KpiReport.ErrorRateByService(all),
+                KpiReport.SlowestEndpoints(all, 5),
+                latestError.Hits.FirstOrDefault(),
+                LatencySketch.RelativeAccuracy * 100);
+        }, ct).ConfigureAwait(false);
+        return Results.Ok(stats);
+    }
+
+    private static double? Round(double? v) => v is { } x ? Math.Round(x, 2) : null;
+
+    private static TimeSpan TimeSpanFor(DateTimeOffset? from) => from is null ? CacheTtl : TimeSpan.FromSeconds(5);
+}
+
+public sealed record ChartResponse<T>(string Granularity, DateTimeOffset? From, DateTimeOffset? To, T Data);
+
+/// <summary>Answer of GET /api/stats. Percentiles are within <see cref="PercentileErrorPercent"/> % of the exact value.</summary>
+public sealed record StatsResponse(
+    long TotalLogs,
+    long ErrorCount,
+    double ErrorRate,
+    double? AvgResponseTimeMs,
+    double? P50ResponseTimeMs,
+    double? P95ResponseTimeMs,
+    double? P99ResponseTimeMs,
+    double? MaxResponseTimeMs,
+    long DistinctUsers,
+    long LogsToday,
+    KpiTotals Last24h,
+    IReadOnlyList<ServiceErrorRate> ErrorRateByService,
+    IReadOnlyList<EndpointLatency> SlowestEndpoints,
+    LogEvent? LatestError,
+    double PercentileErrorPercent);

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SaasMonitor.Core.Bus;
+using SaasMonitor.Core.Events;
+using SaasMonitor.Core.Search;
+using SaasMonitor.Core.Telemetry;
+using SaasMonitor.Hosting;
+
+namespace Indexer.Worker;
+
+/// <summary>
+/// Bulk-writes events into the search store by their deterministic id (a replay overwrites, never duplicates).
+/// Offsets are committed only after the store has made the batches durable, at most once a second.
+/// </summary>
+internal sealed class IndexerService(IMessageBus bus, ISearchStore search, IOptions<SaasMonitorOptions> options, TimeProvider time, ILogger<IndexerService> logger)
+    : BatchConsumerService(bus, logger)
+{
+    public const string GroupName = "indexer";
+
+    private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
+    private static readonly KeyValuePair<string, object?> StageTag = PipelineMetrics.Stage("indexer");
+
+    private long _lastFlush = time.GetTimestamp();
+
+    protected override string Stage => "indexer";
+
+    protected override string Group => GroupName;
+
+    protected override string Topic => options.Value.Topics.Events;
+
+    protected override int MaxBatch => 5000;
+
+    protected override async Task ProcessAsync(IReadOnlyList<ConsumedMessage> batch, CancellationToken ct)
+    {
+        var events = new LogEvent[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            events[i] = JsonSerializer.Deserialize(batch[i].Value.Span, LogEventJson.Default.LogEvent)
+                ?? throw new InvalidDataException($"Empty event at {batch[i].Topic}/{batch[i].Partition}/{batch[i].Offset}.");
+        }
+
+        await search.UpsertAsync(events, ct).ConfigureAwait(false);
+        PipelineMetrics.EventsOut.Add(events.Length, StageTag);
+    }
+
+    protected override async ValueTask<bool> CheckpointAsync(bool force, CancellationToken ct)
+    {
+        if (!force && time.GetElapsedTime(_lastFlush) < FlushInterval)
+        {
+            return false;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        await search.FlushAsync(ct).ConfigureAwait(false);
+        _lastFlush = time.GetTimestamp();
+        PipelineMetrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, PipelineMetrics.Stage("indexer-commit"));
+        return true;
+    }
+}

@@ -1,0 +1,225 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using SaasMonitor.Core.Metadata;
+using SaasMonitor.Core.Search;
+
+namespace Ingest.Gateway;
+
+/// <summary>File uploads (streamed, tracked in the files collection) and their management.</summary>
+internal static class FileEndpoints
+{
+    private const int ChunksPerAppend = 4;
+
+    public static void MapFiles(this WebApplication app)
+    {
+        var files = app.MapGroup("/api").WithTags("Files");
+        files.MapPost("/upload", UploadAsync)
+            .WithName("UploadFile")
+            .WithSummary("Upload a log file (multipart/form-data, field 'file', up to 100 MB).")
+            .WithDescription("Accepted types: .csv (with a header row), .json (array of objects or objects one after another), .jsonl/.ndjson, .log/.txt (access logs, syslog, application logs; detected line by line). The file is streamed to the bus as it arrives; 201 answers with the file record, whose status then moves from processing to processed as the parser works through it (see GET /api/files/{id}).")
+            .Accepts<IFormFile>("multipart/form-data")
+            .Produces<FileView>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .DisableAntiforgery();
+        files.MapGet("/files", ListAsync).WithName("ListFiles").WithSummary("Uploaded files, newest first, paginated.");
+        files.MapGet("/files/{id}", GetAsync).WithName("GetFile").WithSummary("One uploaded file with its processing progress.")
+            .Produces<FileView>().ProducesProblem(StatusCodes.Status404NotFound);
+        files.MapGet("/files/{id}/download", DownloadAsync).WithName("DownloadFile").WithSummary("The original bytes of an uploaded file.");
+        files.MapDelete("/files/{id}", DeleteAsync).WithName("DeleteFile").WithSummary("Delete a file, its stored bytes and its events from the index.");
+    }
+
+    private static async Task<IResult> UploadAsync(
+        HttpContext context,
+        RawWriter writer,
+        IMetadataStore metadata,
+        IFileBlobStore blobs,
+        IOptions<IngestOptions> options,
+        TimeProvider time,
+        CancellationToken ct)
+    {
+        var limits = options.Value;
+        var request = context.Request;
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "Expected multipart/form-data", "Send the file as multipart/form-data in a field named 'file'.");
+        }
+
+        if (request.ContentLength > limits.MaxUploadBytes + (1024 * 1024))
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, "File too large", $"Files are limited to {limits.MaxUploadBytes} bytes.");
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = limits.MaxUploadBytes + (1024 * 1024);
+        }
+
+        var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
+        if (string.IsNullOrEmpty(boundary))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Missing boundary", "The multipart Content-Type has no boundary.");
+        }
+
+        var reader = new MultipartReader(boundary, request.Body);
+        while (await reader.ReadNextSectionAsync(ct).ConfigureAwait(false) is { } section)
+        {
+            if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) && disposition.IsFileDisposition())
+            {
+                var fileName = Path.GetFileName(HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value ?? "upload");
+                var format = FormatNames.FromFileName(fileName);
+                if (format is null)
+                {
+                    return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported file type", $"'{fileName}' is not .csv, .json, .jsonl, .ndjson, .log or .txt.");
+                }
+
+                var upload = new FileUpload(writer, metadata, blobs, limits, time);
+                var file = await upload.RunAsync(section.Body, fileName, format.Value, ct).ConfigureAwait(false);
+                return file.Status == FileStatus.Error
+                    ? Problem(file.Error!.Contains("limit of", StringComparison.Ordinal) ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest, "Upload refused", file.Error)
+                    : Results.Created($"/api/files/{file.Id}", FileView.From(file));
+            }
+        }
+
+        return Problem(StatusCodes.Status400BadRequest, "No file", "The form has no file field.");
+    }
+
+    private static async Task<IResult> ListAsync(IMetadataStore metadata, [FromQuery] int page = 1, [FromQuery(Name = "page_size")] int pageSize = 20, CancellationToken ct = default)
+    {
+        page = Math.Max(1, page);
+        pageSize = Math.Clamp(pageSize, 1, 200);
+        var files = await metadata.ListFilesAsync((page - 1) * pageSize, pageSize, ct).ConfigureAwait(false);
+        var total = await metadata.CountFilesAsync(ct).ConfigureAwait(false);
+        return Results.Ok(new FilePage(total, page, pageSize, files.Select(FileView.From).ToList()));
+    }
+
+    private static async Task<IResult> GetAsync(string id, IMetadataStore metadata, CancellationToken ct) =>
+        await metadata.GetFileAsync(id, ct).ConfigureAwait(false) is { } file ? Results.Ok(FileView.From(file)) : NotFound(id);
+
+    private static async Task<IResult> DownloadAsync(string id, IMetadataStore metadata, IFileBlobStore blobs, CancellationToken ct)
+    {
+        if (await metadata.GetFileAsync(id, ct).ConfigureAwait(false) is not { } file || blobs.OpenRead(id) is not { } stream)
+        {
+            return NotFound(id);
+        }
+
+        return Results.File(stream, "application/octet-stream", file.FileName);
+    }
+
+    private static async Task<IResult> DeleteAsync(string id, IMetadataStore metadata, IFileBlobStore blobs, ISearchStore search, CancellationToken ct)
+    {
+        if (await metadata.GetFileAsync(id, ct).ConfigureAwait(false) is null)
+        {
+            return NotFound(id);
+        }
+
+        var deleted = await search.DeleteAsync(new SearchQuery { FileId = id }, ct).ConfigureAwait(false);
+        blobs.Delete(id);
+        await metadata.DeleteFileAsync(id, ct).ConfigureAwait(false);
+        return Results.Ok(new { id, deleted_events = deleted });
+    }
+
+    private static IResult NotFound(string id) => Problem(StatusCodes.Status404NotFound, "File not found", $"No file with id '{id}'.");
+
+    private static IResult Problem(int status, string title, string detail) => Results.Problem(statusCode: status, title: title, detail: detail);
+
+    /// <summary>One upload: bytes go to the blob store and, cut into raw records, to the bus as they arrive.</summary>
+    private sealed class FileUpload(RawWriter writer, IMetadataStore metadata, IFileBlobStore blobs, IngestOptions limits, TimeProvider time)
+    {
+        public async Task<LogFile> RunAsync(Stream body, string fileName, SaasMonitor.Core.Events.RawFormat format, CancellationToken ct)
+        {
+            var file = new LogFile
+            {
+                Id = Guid.NewGuid().ToString("N"),
+                FileName = fileName,
+                FileType = Path.GetExtension(fileName).TrimStart('.').ToLowerInvariant(),
+                Status = FileStatus.Pending,
+                UploadedAt = time.GetUtcNow(),
+            };
+            await metadata.CreateFileAsync(file, ct).ConfigureAwait(false);
+            var chunker = new RawChunker(format, limits.ChunkBytes);
+            var chunks = new List<RawChunk>();
+            var chunkCount = 0;
+            try
+            {
+                await using (var blob = blobs.Create(file.Id))
+                {
+                    var limited = new LimitedStream(body, limits.MaxUploadBytes, "file");
+                    var buffer = new byte[64 * 1024];
+                    int n;
+                    while ((n = await limited.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+                    {
+                        await blob.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+                        chunker.Write(buffer.AsSpan(0, n), chunks);
+                        if (chunks.Count >= ChunksPerAppend)
+                        {
+                            chunkCount += await AppendAsync(chunks, file.Id, ct).ConfigureAwait(false);
+                        }
+                    }
+
+                    chunker.Complete(chunks);
+                    chunkCount += await AppendAsync(chunks, file.Id, ct).ConfigureAwait(false);
+                }
+
+                file = file with { Status = FileStatus.Processing, SizeBytes = chunker.Bytes, ChunkCount = chunkCount };
+            }
+            catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or RecordTooLargeException)
+            {
+                file = file with
+                {
+                    Status = FileStatus.Error,
+                    SizeBytes = chunker.Bytes,
+                    ChunkCount = chunkCount,
+                    Error = chunkCount == 0 ? ex.Message : $"{ex.Message} The records before this point ({chunkCount} raw records) were accepted.",
+                };
+            }
+
+            await metadata.UpdateFileAsync(file, ct).ConfigureAwait(false);
+            return await metadata.GetFileAsync(file.Id, ct).ConfigureAwait(false) ?? file;
+        }
+
+        private async Task<int> AppendAsync(List<RawChunk> chunks, string fileId, CancellationToken ct)
+        {
+            await writer.AppendAsync(chunks, "upload", fileId, key: null, ct).ConfigureAwait(false);
+            var n = chunks.Count;
+            chunks.Clear();
+            return n;
+        }
+    }
+}
+
+/// <summary>A file as the API shows it, with progress in percent.</summary>
+public sealed record FileView(
+    string Id,
+    string Filename,
+    string FileType,
+    long FileSize,
+    string Status,
+    DateTimeOffset UploadedAt,
+    DateTimeOffset? ProcessedAt,
+    long RecordsCount,
+    long RejectedCount,
+    double Progress,
+    string? Error)
+{
+    public static FileView From(LogFile f) => new(
+        f.Id,
+        f.FileName,
+        f.FileType,
+        f.SizeBytes,
+        f.Status.ToString().ToLowerInvariant(),
+        f.UploadedAt,
+        f.ProcessedAt,
+        f.RecordsCount,
+        f.RejectedCount,
+        f.Status == FileStatus.Processed ? 100 : f.ChunkCount is > 0 and var c ? Math.Round(100.0 * f.ChunksDone / c, 1) : 0,
+        f.Error);
+}
+
+public sealed record FilePage(long Total, int Page, int PageSize, IReadOnlyList<FileView> Files);

@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SaasMonitor.Hosting;
+
+namespace Ingest.Gateway;
+
+public static class GatewayExtensions
+{
+    /// <summary>The HTTP ingest gateway: POST /api/ingest, file uploads and the files API.</summary>
+    public static WebApplicationBuilder AddIngestGateway(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddPipelineModule(PipelineModule.Gateway);
+        builder.Services.AddOptions<IngestOptions>()
+            .Bind(builder.Configuration.GetSection(IngestOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RawWriter>();
+        builder.Services.AddOptions<DemoOptions>()
+            .Bind(builder.Configuration.GetSection(DemoOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddHostedService<DemoTraffic>();
+        return builder;
+    }
+
+    public static WebApplication MapIngestGateway(this WebApplication app)
+    {
+        app.MapIngest();
+        app.MapFiles();
+        return app;
+    }
+}

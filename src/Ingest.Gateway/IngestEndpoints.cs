@@ -1,0 +1,154 @@
+using System.IO.Compression;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using SaasMonitor.Core.Events;
+
+namespace Ingest.Gateway;
+
+/// <summary>POST /api/ingest: a batch of log records over HTTP, acknowledged once durable.</summary>
+internal static class IngestEndpoints
+{
+    public static void MapIngest(this WebApplication app) => app.MapPost("/api/ingest", IngestAsync)
+        .WithName("Ingest")
+        .WithSummary("Ingest a batch of log records.")
+        .WithDescription("""
+            Body: a JSON object or array of objects (application/json), JSON lines (application/x-ndjson),
+            CSV with a header row (text/csv), or log lines (text/plain: Apache/Nginx access lines, syslog, application logs).
+            `format` overrides the Content-Type (json, jsonl, csv, apache, text, auto). Gzip bodies (Content-Encoding: gzip) are accepted.
+            Answers 202 with the number of records accepted only after they are durable. A malformed JSON body or an
+            unterminated CSV quote is refused whole with 400; a record that cannot be parsed later goes to the dead-letter
+            topic with its bytes and the reason.
+            """)
+        .Accepts<string>("application/json", "application/x-ndjson", "text/csv", "text/plain")
+        .Produces<IngestResult>(StatusCodes.Status202Accepted)
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+        .DisableAntiforgery();
+
+    private static async Task<IResult> IngestAsync(
+        HttpContext context,
+        RawWriter writer,
+        IOptions<IngestOptions> options,
+        [FromQuery] string? format,
+        [FromQuery] string? source,
+        CancellationToken ct)
+    {
+        var limits = options.Value;
+        var request = context.Request;
+        if (request.ContentLength > limits.MaxBodyBytes)
+        {
+            return TooLarge($"The body is larger than the limit of {limits.MaxBodyBytes} bytes.");
+        }
+
+        var rawFormat = format is not null ? FormatNames.FromName(format) : FormatNames.FromContentType(request.ContentType);
+        if (rawFormat is null)
+        {
+            return Results.Problem(
+                statusCode: StatusCodes.Status415UnsupportedMediaType,
+                title: "Unsupported format",
+                detail: $"Send application/json, application/x-ndjson, text/csv or text/plain, or name the format with ?format= (json, jsonl, csv, apache, text, auto); got '{format ?? request.ContentType}'.");
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = limits.MaxBodyBytes;
+        }
+
+        await using var body = OpenBody(request, limits);
+        if (body is null)
+        {
+            return Results.Problem(
+                statusCode: StatusCodes.Status415UnsupportedMediaType,
+                title: "Unsupported encoding",
+                detail: $"Content-Encoding '{request.Headers.ContentEncoding}' is not supported; send identity or gzip.");
+        }
+
+        var chunker = new RawChunker(rawFormat.Value, limits.ChunkBytes);
+        var chunks = new List<RawChunk>();
+        try
+        {
+            await ReadAllAsync(body, chunker, chunks, validateJson: rawFormat == RawFormat.Json, ct).ConfigureAwait(false);
+        }
+        catch (RecordTooLargeException ex)
+        {
+            return TooLarge(ex.Message);
+        }
+        catch (InvalidDataException ex)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed body", detail: ex.Message);
+        }
+
+        // One key per request keeps its chunks together in one partition, in order.
+        await writer.AppendAsync(chunks, string.IsNullOrWhiteSpace(source) ? "http" : source, fileId: null, key: Guid.NewGuid().ToString("N"), ct).ConfigureAwait(false);
+        return Results.Accepted(value: new IngestResult(chunker.Records, chunks.Count));
+    }
+
+    private static Stream? OpenBody(HttpRequest request, IngestOptions limits)
+    {
+        var encoding = request.Headers.ContentEncoding.ToString();
+        var raw = new LimitedStream(request.Body, limits.MaxBodyBytes, "body");
+        return encoding switch
+        {
+            "" or "identity" => raw,
+            "gzip" => new LimitedStream(new GZipStream(raw, CompressionMode.Decompress), limits.MaxDecompressedBytes, "decompressed body"),
+            _ => null,
+        };
+    }
+
+    private static async Task ReadAllAsync(Stream body, RawChunker chunker, List<RawChunk> chunks, bool validateJson, CancellationToken ct)
+    {
+        if (validateJson)
+        {
+            // A JSON batch is checked whole before anything is written, so a bad batch is refused whole.
+            using var all = new MemoryStream();
+            await body.CopyToAsync(all, ct).ConfigureAwait(false);
+            var bytes = all.GetBuffer().AsSpan(0, (int)all.Length);
+            Validate(bytes);
+            chunker.Write(bytes, chunks);
+        }
+        else
+        {
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+            try
+            {
+                int n;
+                while ((n = await body.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+                {
+                    chunker.Write(buffer.AsSpan(0, n), chunks);
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        chunker.Complete(chunks);
+    }
+
+    private static void Validate(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { AllowMultipleValues = true, CommentHandling = JsonCommentHandling.Skip });
+        try
+        {
+            while (reader.Read())
+            {
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"The body is not valid JSON: {ex.Message}", ex);
+        }
+    }
+
+    private static IResult TooLarge(string detail) =>
+        Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: detail);
+}
+
+/// <summary>Answer of POST /api/ingest: records accepted (durable) and the raw records they were stored as.</summary>
+public sealed record IngestResult(long Accepted, int RawRecords);

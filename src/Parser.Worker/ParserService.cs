@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Parser.Worker.Parsing;
+using SaasMonitor.Core.Bus;
+using SaasMonitor.Core.Events;
+using SaasMonitor.Core.Metadata;
+using SaasMonitor.Core.Telemetry;
+using SaasMonitor.Hosting;
+
+namespace Parser.Worker;
+
+/// <summary>
+/// Turns raw records into typed events on the events topic (same partition number, so each events partition
+/// has one writer and its events stay in raw-offset order), sends records that cannot be parsed to the
+/// dead-letter topic with their bytes and the reason, and reports progress of uploaded files.
+/// </summary>
+internal sealed class ParserService(IMessageBus bus, IMetadataStore metadata, IOptions<SaasMonitorOptions> options, ILogger<ParserService> logger)
+    : BatchConsumerService(bus, logger)
+{
+    public const string GroupName = "parser";
+
+    private static readonly KeyValuePair<string, object?> StageTag = PipelineMetrics.Stage("parser");
+    private static readonly byte[] WorkerVersion = Encoding.UTF8.GetBytes(
+        typeof(ParserService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0");
+
+    private readonly LogParser _parser = new();
+    private readonly List<LogEvent> _events = [];
+    private readonly List<ParseFailure> _failures = [];
+
+    protected override string Stage => "parser";
+
+    protected override string Group => GroupName;
+
+    protected override string Topic => options.Value.Topics.Raw;
+
+    protected override int MaxBatch => 64;
+
+    protected override async Task ProcessAsync(IReadOnlyList<ConsumedMessage> batch, CancellationToken ct)
+    {
+        var topics = options.Value.Topics;
+        var eventMessages = new List<BusMessage>(batch.Count * 16);
+        var deadLetters = new List<BusMessage>();
+        var chunks = new List<FileChunkResult>();
+        foreach (var raw in batch)
+        {
+            _events.Clear();
+            _failures.Clear();
+            var fileId = raw.Header(RawRecordHeaders.FileId);
+            RawFormat format;
+            try
+            {
+                format = LogParser.FormatFromName(raw.Header(RawRecordHeaders.Format));
+            }
+            catch (ArgumentException ex)
+            {
+                _failures.Add(new ParseFailure(0, raw.Value, "unknown-format", ex.Message));
+                format = RawFormat.Auto;
+            }
+
+            if (_failures.Count == 0)
+            {
+                var context = new RawContext(raw.Partition, raw.Offset, raw.Header(RawRecordHeaders.Source), fileId, ReceivedAt(raw));
+                _parser.Parse(raw.Value.Span, format, context, _events, _failures);
+            }
+
+            foreach (var e in _events)
+            {
+                eventMessages.Add(new BusMessage(JsonSerializer.SerializeToUtf8Bytes(e, LogEventJson.Default.LogEvent))
+                {
+                    Key = Encoding.UTF8.GetBytes(e.Id),
+                    Partition = raw.Partition,
+                });
+            }
+
+            foreach (var f in _failures)
+            {
+                deadLetters.Add(DeadLetter(raw, f));
+            }
+
+            if (fileId is not null)
+            {
+                chunks.Add(new FileChunkResult(fileId, raw.Partition, raw.Offset, _events.Count, _failures.Count));
+            }
+        }
+
+        await Bus.ProduceAsync(topics.Events, eventMessages, ct).ConfigureAwait(false);
+        if (deadLetters.Count > 0)
+        {
+            await Bus.ProduceAsync(topics.DeadLetter, deadLetters, ct).ConfigureAwait(false);
+            PipelineMetrics.Failures.Add(deadLetters.Count, StageTag);
+        }
+
+        if (chunks.Count > 0)
+        {
+            await metadata.RecordChunksAsync(chunks, ct).ConfigureAwait(false);
+        }
+
+        PipelineMetrics.EventsOut.Add(eventMessages.Count, StageTag);
+    }
+
+    private static DateTimeOffset ReceivedAt(ConsumedMessage raw) =>
+        long.TryParse(raw.Header(RawRecordHeaders.ReceivedAt), NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : raw.Timestamp;
+
+    private static BusMessage DeadLetter(ConsumedMessage raw, ParseFailure failure) => new(failure.Original)
+    {
+        Headers =
+        [
+            Header(DeadLetterHeaders.OriginTopic, raw.Topic),
+            Header(DeadLetterHeaders.OriginPartition, raw.Partition.ToString(CultureInfo.InvariantCulture)),
+            Header(DeadLetterHeaders.OriginOffset, raw.Offset.ToString(CultureInfo.InvariantCulture)),
+            Header(DeadLetterHeaders.OriginIndex, failure.Index.ToString(CultureInfo.InvariantCulture)),
+            Header(DeadLetterHeaders.ErrorType, failure.ErrorType),
+            Header(DeadLetterHeaders.ErrorMessage, failure.Reason),
+            Header(DeadLetterHeaders.Attempt, "1"),
+            Header(DeadLetterHeaders.FailedAt, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
+            new MessageHeader(DeadLetterHeaders.WorkerVersion, WorkerVersion),
+            .. raw.Headers.Where(h => h.Key is RawRecordHeaders.Source or RawRecordHeaders.FileId or RawRecordHeaders.Format),
+        ],
+    };
+
+    private static MessageHeader Header(string key, string value) => new(key, Encoding.UTF8.GetBytes(value));
+}

@@ -1,0 +1,15 @@
+namespace SaasMonitor.Core.Events;
+
+/// <summary>The names of <see cref="RawFormat"/> in the raw record's format header and in the API.</summary>
+public static class RawFormats
+{
+    public static string Name(RawFormat format) => format switch
+    {
+        RawFormat.Json => "json",
+        RawFormat.JsonLines => "jsonl",
+        RawFormat.Csv => "csv",
+        RawFormat.Apache => "apache",
+        RawFormat.Text => "text",
+        _ => "auto",
+    };
+}

@@ -1,0 +1,91 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+using Scalar.AspNetCore;
+using Serilog;
+using ILogger = Microsoft.Extensions.Logging.ILogger;
+
+namespace SaasMonitor.Hosting;
+
+/// <summary>What every SaasMonitor process shares: configuration, logging, engines, metrics, health, API docs.</summary>
+public static partial class HostDefaults
+{
+    /// <summary>Environment variable that sets <see cref="SaasMonitorOptions.DataDirectory"/>.</summary>
+    public const string DataDirVariable = "SAASMON_DATA_DIR";
+
+    public static WebApplicationBuilder AddSaasMonitorDefaults(this WebApplicationBuilder builder)
+    {
+        if (Environment.GetEnvironmentVariable(DataDirVariable) is { Length: > 0 } dataDir)
+        {
+            // Lowest precedence: appsettings, SaasMonitor__DataDirectory and the command line still win.
+            builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+            {
+                InitialData = [new($"{SaasMonitorOptions.Section}:{nameof(SaasMonitorOptions.DataDirectory)}", dataDir)],
+            });
+        }
+
+        builder.Services.AddSerilog((sp, log) => log
+            .ReadFrom.Configuration(builder.Configuration)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}"));
+
+        builder.Services.AddOptions<SaasMonitorOptions>()
+            .Bind(builder.Configuration.GetSection(SaasMonitorOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate<IEnumerable<PipelineModule>>(
+                (o, modules) => o.Bus != "Embedded" || PipelineModule.All.All(m => modules.Any(x => x.Name == m)),
+                "The embedded bus lives inside one process, so every module (gateway, parser, indexer, aggregator, dashboard) must run in it: start `saasmon`, or configure a shared bus such as Kafka.")
+            .ValidateOnStart();
+
+        builder.Services.AddEngines();
+        builder.Services.AddHostedService<TopicSetup>();
+        builder.Services.AddSingleton<ConsumerLagMonitor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsumerLagMonitor>());
+        builder.Services.AddEngineHealthChecks();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemMapping>();
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
+        });
+        return builder;
+    }
+
+    /// <summary>Declares that this process runs <paramref name="module"/> (checked against the bus at start).</summary>
+    public static IServiceCollection AddPipelineModule(this IServiceCollection services, string module) =>
+        services.AddSingleton(new PipelineModule(module));
+
+    public static WebApplication MapSaasMonitorDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseReferenceHttpMetrics();
+        app.MapMetrics("/metrics");
+        app.MapEngineHealth();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/docs");
+        app.Lifetime.ApplicationStarted.Register(() => PrintUrls(app));
+        return app;
+    }
+
+    private static void PrintUrls(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SaasMonitor");
+        foreach (var address in addresses)
+        {
+            LogServing(logger, address.Replace("0.0.0.0", "localhost", StringComparison.Ordinal).Replace("[::]", "localhost", StringComparison.Ordinal));
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "SaasMonitor is serving {Url} (dashboard API; API docs at /docs, metrics at /metrics, health at /api/health)")]
+    private static partial void LogServing(ILogger logger, string url);
+}

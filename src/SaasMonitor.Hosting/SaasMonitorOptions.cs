@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+using SaasMonitor.Core;
+
+namespace SaasMonitor.Hosting;
+
+/// <summary>Configuration section "SaasMonitor": where data lives and which engine serves each port.</summary>
+public sealed class SaasMonitorOptions
+{
+    public const string Section = "SaasMonitor";
+
+    /// <summary>Folder of the embedded engines' data (journal, index, database, uploaded files). Also set by SAASMON_DATA_DIR.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Engine of the bus: Embedded (durable journal in this process).</summary>
+    [RegularExpression("^(Embedded)$", ErrorMessage = "SaasMonitor:Bus must be Embedded.")]
+    public string Bus { get; set; } = "Embedded";
+
+    /// <summary>Partitions of each topic: the most workers of one kind that can share the work.</summary>
+    [Range(1, 256)]
+    public int Partitions { get; set; } = 4;
+
+    /// <summary>Days events, raw records and minute windows are kept.</summary>
+    [Range(1, 3650)]
+    public int RetentionDays { get; set; } = 7;
+
+    /// <summary>When true every commit is fsynced (survives power loss, measured cost in docs/benchmarks.md); otherwise commits survive a process kill.</summary>
+    public bool Fsync { get; set; }
+
+    public TopicNames Topics { get; set; } = new();
+}
+
+public sealed class TopicNames
+{
+    [Required]
+    public string Raw { get; set; } = SaasMonitor.Core.Topics.Raw;
+
+    [Required]
+    public string Events { get; set; } = SaasMonitor.Core.Topics.Events;
+
+    [Required]
+    public string DeadLetter { get; set; } = SaasMonitor.Core.Topics.DeadLetter;
+}

@@ -1,0 +1,27 @@
+using Aggregator.Worker;
+using Dashboard.Web;
+using Indexer.Worker;
+using Ingest.Gateway;
+using Parser.Worker;
+using SaasMonitor.Hosting;
+
+namespace SaasMonitor;
+
+/// <summary>Every module in one process on the embedded engines: the default way to run SaasMonitor.</summary>
+public static class AllInOne
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = CommandLine.Expand(args), ContentRootPath = AppContext.BaseDirectory })
+            .AddSaasMonitorDefaults()
+            .AddIngestGateway()
+            .AddParserWorker()
+            .AddIndexerWorker()
+            .AddAggregatorWorker()
+            .AddDashboard();
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        app.MapSaasMonitorDefaults().MapIngestGateway().MapDashboard();
+        return app;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace SaasMonitor.EndToEnd;
+
+/// <summary>The all-in-one server started inside the test process on a free loopback port, with its own data folder.</summary>
+public sealed class InProcessHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private InProcessHost(WebApplication app, string dataDir, HttpClient client)
+    {
+        _app = app;
+        DataDirectory = dataDir;
+        Client = client;
+    }
+
+    public string DataDirectory { get; }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<InProcessHost> StartAsync(params string[] settings)
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "saasmon-e2e-" + Guid.NewGuid().ToString("N"));
+        string[] args = ["--urls", "http://127.0.0.1:0", "--data-dir", dataDir, "--Serilog:MinimumLevel:Default=Warning", .. settings];
+        var app = AllInOne.Build(args);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new InProcessHost(app, dataDir, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) });
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var response = await Client.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        response.IsSuccessStatusCode.Should().BeTrue($"GET {path} answered {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    public async Task<long> TotalAsync(string query) => (await GetJsonAsync("/api/search?page_size=1&" + query)).GetProperty("total").GetInt64();
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A reader may still hold a file for a moment; the folder is in the temp directory.
+        }
+    }
+}
+
+public static class Eventually
+{
+    /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes, then fails with <paramref name="what"/>.</summary>
+    public static async Task HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds} s waiting for: {what}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}

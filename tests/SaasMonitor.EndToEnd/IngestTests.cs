@@ -1,0 +1,135 @@
+using System.IO.Compression;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using SaasMonitor.Core;
+using SaasMonitor.Core.Bus;
+using SaasMonitor.Core.Events;
+
+namespace SaasMonitor.EndToEnd;
+
+/// <summary>The ingest endpoint's answers to good and bad input; nothing accepted before a bad request is lost.</summary>
+public sealed class IngestTests : IAsyncLifetime
+{
+    private const int BodyLimit = 2 * 1024 * 1024;
+    private InProcessHost _host = null!;
+
+    public async ValueTask InitializeAsync() =>
+        _host = await InProcessHost.StartAsync($"--SaasMonitor:Ingest:MaxBodyBytes={BodyLimit}", "--SaasMonitor:Ingest:MaxDecompressedBytes=524288");
+
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task A_json_lines_batch_is_acknowledged_with_its_count_and_becomes_searchable()
+    {
+        var body = string.Join('\n', Enumerable.Range(0, 100).Select(i => $$"""{"level":"warn","message":"jsonl event {{i}}","service":"billing","status_code":503}"""));
+        var ack = await PostAsync(body, "application/x-ndjson");
+        ack.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        JsonDocument.Parse(await ack.Content.ReadAsStringAsync()).RootElement.GetProperty("accepted").GetInt64().Should().Be(100);
+
+        await Eventually.HoldsAsync(async () => await _host.TotalAsync("service=billing&level=WARNING") == 100, TimeSpan.FromSeconds(20), "100 billing warnings searchable");
+    }
+
+    [Fact]
+    public async Task An_oversized_body_is_refused_with_413_and_earlier_batches_stay()
+    {
+        (await PostAsync("""{"message":"kept before the big one","service":"keep413"}""", "application/json")).StatusCode.Should().Be(HttpStatusCode.Accepted);
+
+        var big = new string('x', BodyLimit + 1024);
+        var response = await PostAsync(big, "text/plain");
+        response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("limit");
+
+        await Eventually.HoldsAsync(async () => await _host.TotalAsync("service=keep413") == 1, TimeSpan.FromSeconds(20), "the earlier event searchable");
+    }
+
+    [Fact]
+    public async Task A_gzip_bomb_is_refused_with_413_without_inflating_it()
+    {
+        using var compressed = new MemoryStream();
+        await using (var gzip = new GZipStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            var zeros = new byte[1 << 20];
+            for (var i = 0; i < 1024; i++)
+            {
+                await gzip.WriteAsync(zeros);
+            }
+        }
+
+        compressed.Length.Should().BeLessThan(BodyLimit, "a gigabyte of zeros compresses to about a megabyte or less");
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        using var content = new ByteArrayContent(compressed.ToArray());
+        content.Headers.ContentType = new("text/plain");
+        content.Headers.ContentEncoding.Add("gzip");
+        using var response = await _host.Client.PostAsync("/api/ingest", content);
+
+        response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("decompressed");
+        (GC.GetTotalMemory(forceFullCollection: true) - before).Should().BeLessThan(64L << 20, "the body is never held inflated");
+    }
+
+    [Fact]
+    public async Task Malformed_json_is_refused_whole_with_400_and_a_reason()
+    {
+        var held = await RawRecordsHeldAsync();
+        var response = await PostAsync("""[{"message":"fine","service":"malformed400"}, {"message": ]""", "application/json");
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("not valid JSON");
+        (await RawRecordsHeldAsync()).Should().Be(held, "nothing of a refused batch is written");
+    }
+
+    [Fact]
+    public async Task A_csv_with_an_unterminated_quote_is_refused_with_400()
+    {
+        var response = await PostAsync("timestamp,level,message\n2024-01-15T10:30:00Z,INFO,\"never closed\n", "text/csv");
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("quote");
+    }
+
+    [Fact]
+    public async Task Unparseable_records_reach_the_dead_letter_topic_with_their_bytes_and_reason_while_the_rest_are_indexed()
+    {
+        const string badRow = "2024-01-15T10:30:02Z,ERROR,only three columns";
+        var csv = $"timestamp,level,message,service\n2024-01-15T10:30:00Z,INFO,good one,dlqcsv\n{badRow}\n2024-01-15T10:30:01Z,ERROR,good two,dlqcsv\n";
+        (await PostAsync(csv, "text/csv")).StatusCode.Should().Be(HttpStatusCode.Accepted);
+        const string badLine = """{"message": "broken""";
+        (await PostAsync($$"""{"message":"good three","service":"dlqcsv"}""" + "\n" + badLine + "\n", "application/x-ndjson")).StatusCode.Should().Be(HttpStatusCode.Accepted);
+
+        await Eventually.HoldsAsync(async () => await _host.TotalAsync("service=dlqcsv") == 3, TimeSpan.FromSeconds(20), "the three good records indexed");
+
+        var bus = _host.Services.GetRequiredService<IMessageBus>();
+        await using var consumer = bus.Subscribe("test-dlq-reader", [Topics.DeadLetter]);
+        var dead = new List<ConsumedMessage>();
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                dead.AddRange(await consumer.ConsumeAsync(100, TimeSpan.FromMilliseconds(200), TestContext.Current.CancellationToken));
+                return dead.Count >= 2;
+            },
+            TimeSpan.FromSeconds(20),
+            "two dead letters");
+
+        var values = dead.Select(d => Encoding.UTF8.GetString(d.Value.Span).TrimEnd('\r', '\n')).ToList();
+        values.Should().Contain(badRow).And.Contain(badLine);
+        dead.Should().OnlyContain(d => !string.IsNullOrEmpty(d.Header(DeadLetterHeaders.ErrorMessage))
+            && d.Header(DeadLetterHeaders.OriginTopic) == Topics.Raw
+            && d.Header(DeadLetterHeaders.OriginOffset) != null);
+    }
+
+    [Fact]
+    public async Task An_unknown_content_type_is_refused_with_415()
+    {
+        (await PostAsync("<xml/>", "application/xml")).StatusCode.Should().Be(HttpStatusCode.UnsupportedMediaType);
+    }
+
+    private async Task<long> RawRecordsHeldAsync() =>
+        (await _host.Services.GetRequiredService<IMessageBus>().GetWatermarksAsync(Topics.Raw, CancellationToken.None)).Sum(w => w.High);
+
+    private async Task<HttpResponseMessage> PostAsync(string body, string contentType)
+    {
+        var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = new(contentType);
+        return await _host.Client.PostAsync("/api/ingest", content);
+    }
+}
