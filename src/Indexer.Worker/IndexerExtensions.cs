@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SaasMonitor.Core.Search;
 using SaasMonitor.Hosting;
 
 namespace Indexer.Worker;
@@ -15,6 +16,11 @@ public static class IndexerExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new ConsumerGroup(IndexerService.GroupName, sp.GetRequiredService<IOptions<SaasMonitorOptions>>().Value.Topics.Events));
         builder.Services.AddHostedService<IndexerService>();
+        builder.Services.AddHousekeeping("index retention", TimeSpan.FromHours(1), (sp, ct) =>
+        {
+            var days = sp.GetRequiredService<IOptions<SaasMonitorOptions>>().Value.RetentionDays;
+            return sp.GetRequiredService<ISearchStore>().DeleteOlderThanAsync(sp.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-days), ct);
+        });
         return builder;
     }
 }

@@ -8,26 +8,27 @@ namespace SaasMonitor.Core.Telemetry;
 /// </summary>
 public static class PipelineMetrics
 {
-    public const string MeterName = "SaasMonitor.Pipeline";
+    /// <summary>Exported with this prefix: saasmon_events_in, saasmon_consumer_lag, ...</summary>
+    public const string MeterName = "saasmon";
 
     private static readonly Meter Meter = new(MeterName);
 
     /// <summary>Records a stage took in.</summary>
-    public static readonly Counter<long> EventsIn = Meter.CreateCounter<long>("saasmon.events.in", "{event}", "Records taken in by a stage");
+    public static readonly Counter<long> EventsIn = Meter.CreateCounter<long>("events.in", "{event}", "Records taken in by a stage");
 
     /// <summary>Records a stage passed on (appended, indexed, aggregated).</summary>
-    public static readonly Counter<long> EventsOut = Meter.CreateCounter<long>("saasmon.events.out", "{event}", "Records a stage passed on");
+    public static readonly Counter<long> EventsOut = Meter.CreateCounter<long>("events.out", "{event}", "Records a stage passed on");
 
     /// <summary>Records a stage rejected (dead-lettered or refused).</summary>
-    public static readonly Counter<long> Failures = Meter.CreateCounter<long>("saasmon.events.failed", "{event}", "Records a stage rejected");
+    public static readonly Counter<long> Failures = Meter.CreateCounter<long>("events.failed", "{event}", "Records a stage rejected");
 
-    public static readonly Histogram<int> BatchSize = Meter.CreateHistogram<int>("saasmon.batch.size", "{event}", "Records per processed batch");
+    public static readonly Histogram<int> BatchSize = Meter.CreateHistogram<int>("batch.size", "{event}", "Records per processed batch");
 
-    public static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>("saasmon.batch.duration", "s", "Time to process one batch");
+    public static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>("batch.duration", "s", "Time to process one batch");
 
     /// <summary>Registers the consumer-lag gauge; <paramref name="observe"/> returns the latest lag per group and partition.</summary>
     public static void ObserveLag(Func<IEnumerable<Measurement<long>>> observe) =>
-        Meter.CreateObservableGauge("saasmon.consumer.lag", observe, "{message}", "Messages not yet processed, per consumer group and partition");
+        Meter.CreateObservableGauge("consumer.lag", observe, "{message}", "Messages not yet processed, per consumer group and partition");
 
     public static KeyValuePair<string, object?> Stage(string stage) => new("stage", stage);
 }

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace SaasMonitor.Hosting;
+
+/// <summary>A periodic maintenance task of a module (retention), run once at start and then every interval.</summary>
+internal sealed partial class Housekeeping(
+    string name,
+    TimeSpan interval,
+    Func<IServiceProvider, CancellationToken, Task> work,
+    IServiceProvider services,
+    ILogger<Housekeeping> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(interval);
+        do
+        {
+            try
+            {
+                await work(services, stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogFailed(logger, name, ex);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Housekeeping task {Name} failed; it runs again at its next interval")]
+    private static partial void LogFailed(ILogger logger, string name, Exception ex);
+}
+
+public static class HousekeepingExtensions
+{
+    /// <summary>Runs <paramref name="work"/> at start and then every <paramref name="interval"/>; failures are logged, never fatal.</summary>
+    public static IServiceCollection AddHousekeeping(this IServiceCollection services, string name, TimeSpan interval, Func<IServiceProvider, CancellationToken, Task> work) =>
+        services.AddSingleton<IHostedService>(sp => new Housekeeping(name, interval, work, sp, sp.GetRequiredService<ILogger<Housekeeping>>()));
+}
