@@ -65,12 +65,17 @@ internal sealed class TermsCollector(string field, CancellationToken ct) : IColl
     }
 }
 
-/// <summary>Counts matching documents per fixed interval of their time, intervals aligned to the Unix epoch.</summary>
+/// <summary>
+/// Counts matching documents per fixed interval of their time, intervals aligned to the Unix epoch. Documents
+/// arrive mostly in time order, so counts accumulate in the current interval and reach the dictionary once per run.
+/// </summary>
 internal sealed class HistogramCollector(long intervalMs, CancellationToken ct) : ICollector
 {
     private readonly Dictionary<long, long> _counts = [];
     private NumericDocValues? _timestamps;
     private IBits? _present;
+    private long _runInterval;
+    private long _runCount;
 
     public bool AcceptsDocsOutOfOrder => true;
 
@@ -92,11 +97,29 @@ internal sealed class HistogramCollector(long intervalMs, CancellationToken ct) 
             return;
         }
 
-        var start = Math.DivRem(_timestamps.Get(doc), intervalMs, out var rest) - (rest < 0 ? 1 : 0);
-        CollectionsMarshal.GetValueRefOrAddDefault(_counts, start, out _)++;
+        var interval = Math.DivRem(_timestamps.Get(doc), intervalMs, out var rest) - (rest < 0 ? 1 : 0);
+        if (interval != _runInterval)
+        {
+            EndRun();
+            _runInterval = interval;
+        }
+
+        _runCount++;
     }
 
     /// <summary>The non-empty intervals, oldest first.</summary>
-    public IReadOnlyList<TimeBucket> Buckets() =>
-        [.. _counts.OrderBy(c => c.Key).Select(c => new TimeBucket(DateTimeOffset.FromUnixTimeMilliseconds(c.Key * intervalMs), c.Value))];
+    public IReadOnlyList<TimeBucket> Buckets()
+    {
+        EndRun();
+        return [.. _counts.OrderBy(c => c.Key).Select(c => new TimeBucket(DateTimeOffset.FromUnixTimeMilliseconds(c.Key * intervalMs), c.Value))];
+    }
+
+    private void EndRun()
+    {
+        if (_runCount > 0)
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(_counts, _runInterval, out _) += _runCount;
+            _runCount = 0;
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using SaasMonitor.Core.Search;
 
 namespace SaasMonitor.Embedded.Search;
@@ -17,11 +18,13 @@ internal static class IndexFields
     /// <summary>Keyword fields held as one untokenised term plus sorted doc values.</summary>
     public static readonly IReadOnlyList<string> Keywords = [.. LogFields.Keywords, LogFields.StatusCode];
 
+    private static readonly FrozenSet<string> KeywordSet = Keywords.ToFrozenSet(StringComparer.Ordinal);
+
     /// <summary>Fields whose values are numbers in doc values; range syntax on them becomes a doc-values filter.</summary>
     public static bool IsNumeric(string field) =>
         field is LogFields.Timestamp or LogFields.ResponseTimeMs or LogFields.StatusCode;
 
-    public static bool IsKeyword(string field) => Keywords.Contains(field);
+    public static bool IsKeyword(string field) => KeywordSet.Contains(field);
 
     /// <summary>Fields a query may name.</summary>
     public static bool IsSearchable(string field) =>

@@ -232,7 +232,11 @@ internal static class SearchAnalyzers
     public static Analyzer Index { get; } = new StandardAnalyzer(LuceneVersion.LUCENE_48, CharArraySet.Empty);
 
     /// <summary>Analyses query text per field, so that <c>level:ERROR</c> stays one exact term.</summary>
-    public static Analyzer Query { get; } = new PerFieldAnalyzerWrapper(
-        Index,
-        IndexFields.Keywords.ToDictionary(f => f, Analyzer (_) => new KeywordAnalyzer()));
+    public static Analyzer Query { get; } = CreateQueryAnalyzer();
+
+    private static PerFieldAnalyzerWrapper CreateQueryAnalyzer()
+    {
+        var keyword = new KeywordAnalyzer();
+        return new PerFieldAnalyzerWrapper(Index, IndexFields.Keywords.ToDictionary(f => f, Analyzer (_) => keyword));
+    }
 }

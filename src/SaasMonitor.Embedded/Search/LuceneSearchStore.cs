@@ -10,6 +10,8 @@ namespace SaasMonitor.Embedded.Search;
 /// The embedded log index: Lucene.NET, one index folder per UTC day of the event time. One thread writes
 /// (upsert, flush, delete); any number of threads search. Searches see upserts within
 /// <see cref="LuceneSearchOptions.RefreshInterval"/> and open only the days their time range overlaps.
+/// An upsert replaces the event of the same id within the day of its timestamp; ids are derived from the
+/// event's origin, so a replayed event carries the same timestamp and lands on the same day.
 /// </summary>
 public sealed class LuceneSearchStore : ISearchStore, IDisposable
 {
