@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using SaasMonitor.Core.Kpis;
 using SaasMonitor.Hosting;
 
@@ -14,10 +13,7 @@ public static class AggregatorExtensions
     /// <summary>The aggregator worker: events → KPI windows.</summary>
     public static WebApplicationBuilder AddAggregatorWorker(this WebApplicationBuilder builder)
     {
-        builder.Services.AddPipelineModule(PipelineModule.Aggregator);
-        builder.Services.AddSingleton(sp => new ConsumerGroup(AggregatorService.GroupName, sp.GetRequiredService<IOptions<SaasMonitorOptions>>().Value.Topics.Events));
-        builder.Services.AddHostedService<AggregatorService>();
-        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddConsumerModule<AggregatorService>(PipelineModule.Aggregator, AggregatorService.GroupName, t => t.Events);
         builder.Services.AddHousekeeping("KPI retention", TimeSpan.FromHours(1), async (sp, ct) =>
         {
             // Minute windows live as long as events; hour windows 90 days (for heatmaps); day windows are kept.

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SaasMonitor.Core.Search;
 using SaasMonitor.Hosting;
@@ -9,13 +8,10 @@ namespace Indexer.Worker;
 
 public static class IndexerExtensions
 {
-    /// <summary>The indexer worker: events → search store.</summary>
+    /// <summary>The indexer worker: events → search store, and the index's retention.</summary>
     public static WebApplicationBuilder AddIndexerWorker(this WebApplicationBuilder builder)
     {
-        builder.Services.AddPipelineModule(PipelineModule.Indexer);
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new ConsumerGroup(IndexerService.GroupName, sp.GetRequiredService<IOptions<SaasMonitorOptions>>().Value.Topics.Events));
-        builder.Services.AddHostedService<IndexerService>();
+        builder.Services.AddConsumerModule<IndexerService>(PipelineModule.Indexer, IndexerService.GroupName, t => t.Events);
         builder.Services.AddHousekeeping("index retention", TimeSpan.FromHours(1), (sp, ct) =>
         {
             var days = sp.GetRequiredService<IOptions<SaasMonitorOptions>>().Value.RetentionDays;

@@ -1,3 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
 namespace SaasMonitor.Hosting;
 
 /// <summary>A pipeline module this process runs (gateway, parser, indexer, aggregator, dashboard).</summary>
@@ -14,3 +19,17 @@ public sealed record PipelineModule(string Name)
 
 /// <summary>A consumer group a module runs, watched for lag.</summary>
 public sealed record ConsumerGroup(string Group, string Topic);
+
+public static class PipelineModuleExtensions
+{
+    /// <summary>Registers a consuming module: the module's name, its consumer group (watched for lag) and its worker.</summary>
+    public static IServiceCollection AddConsumerModule<TWorker>(this IServiceCollection services, string module, string group, Func<TopicNames, string> topic)
+        where TWorker : class, IHostedService
+    {
+        services.AddPipelineModule(module);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new ConsumerGroup(group, topic(sp.GetRequiredService<IOptions<SaasMonitorOptions>>().Value.Topics)));
+        services.AddHostedService<TWorker>();
+        return services;
+    }
+}
