@@ -77,6 +77,7 @@ internal sealed record SearchParameters(SearchQuery Query, SearchSort Sort, int 
         Add("endpoint", Query.Endpoints);
         Add("server", Query.Servers);
         Add("status", Query.StatusClasses?.Select(s => $"{s}xx"));
+        Add("file_id", Query.FileId is { } fileId ? [fileId] : null);
         Add("from", Query.From is { } from ? [from.ToString("O", CultureInfo.InvariantCulture)] : null);
         Add("to", Query.To is { } to ? [to.ToString("O", CultureInfo.InvariantCulture)] : null);
         return d;

@@ -6,10 +6,12 @@ namespace Ingest.Gateway;
 internal readonly record struct RawChunk(byte[] Payload, RawFormat Format, int Records);
 
 /// <summary>
-/// Cuts a stream of log data into raw records of about <c>chunkBytes</c>, always at record boundaries:
+/// Cuts a stream of log data into raw records of at most <c>chunkBytes</c>, always at record boundaries:
 /// lines for line formats; rows (quotes respected) with the header repeated in every chunk for CSV;
 /// one element per line for JSON arrays and object streams (pretty-printed objects are folded onto one line).
-/// Throws <see cref="InvalidDataException"/> with the reason for input that cannot be cut safely.
+/// A chunk holds as many whole records as fit, so the cuts do not depend on how the bytes arrive.
+/// Throws <see cref="InvalidDataException"/> with the reason for input that cannot be cut safely, and
+/// <see cref="RecordTooLargeException"/> for a record that does not fit in a chunk on its own.
 /// </summary>
 internal sealed class RawChunker
 {
@@ -19,8 +21,9 @@ internal sealed class RawChunker
     private readonly RawFormat _format;
     private readonly int _chunkBytes;
     private readonly byte[] _buf;
+    private byte[] _header = [];
     private int _len;
-    private int _prefix;
+    private int _chunkStart;
     private int _boundary;
     private int _chunkRecords;
     private bool _recordHasText;
@@ -40,6 +43,8 @@ internal sealed class RawChunker
     {
         _format = format;
         _chunkBytes = chunkBytes;
+
+        // Held at most: the records of the open chunk, one unfinished record (or CSV header) and one slice.
         _buf = new byte[(2 * chunkBytes) + MaxHeaderBytes + Slice];
     }
 
@@ -77,7 +82,10 @@ internal sealed class RawChunker
                 slice.CopyTo(_buf.AsSpan(_len));
                 _len += slice.Length;
                 ScanRecords(scanFrom, output);
+                CheckUnfinishedRecord();
             }
+
+            Compact();
         }
     }
 
@@ -98,7 +106,7 @@ internal sealed class RawChunker
                 throw new InvalidDataException("The CSV ended inside a quoted field (a quote is not closed).");
             }
 
-            EndRecord(_len);
+            EndRecord(_len, output);
         }
 
         if (_chunkRecords > 0)
@@ -120,70 +128,101 @@ internal sealed class RawChunker
 
             if (b == (byte)'\n' && !_inQuotes)
             {
-                EndRecord(i + 1);
+                EndRecord(i + 1, output);
             }
             else if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r'))
             {
                 _recordHasText = true;
             }
         }
-
-        FlushFullChunks(output);
     }
 
-    private void EndRecord(int end)
+    /// <summary>Refuses a record as soon as it is known not to fit, so the buffer stays bounded.</summary>
+    private void CheckUnfinishedRecord()
     {
+        var unfinished = _len - _boundary;
         if (_format == RawFormat.Csv && !_headerDone)
         {
-            if (!_recordHasText)
-            {
-                // Blank lines before the header are dropped.
-                Buffer.BlockCopy(_buf, end, _buf, 0, _len - end);
-                _len -= end;
-                return;
-            }
-
-            if (end > MaxHeaderBytes)
+            if (unfinished > MaxHeaderBytes)
             {
                 throw new InvalidDataException($"The CSV header is longer than {MaxHeaderBytes} bytes.");
             }
-
-            _headerDone = true;
-            _prefix = end;
         }
-        else if (_recordHasText)
+        else if (_header.Length + unfinished > _chunkBytes)
+        {
+            throw new RecordTooLargeException(_chunkBytes);
+        }
+    }
+
+    /// <summary>A record ends at <paramref name="end"/>: the open chunk is emitted first if the record does not fit in it.</summary>
+    private void EndRecord(int end, List<RawChunk> output)
+    {
+        if (_format == RawFormat.Csv && !_headerDone)
+        {
+            // Blank lines before the header are dropped.
+            if (_recordHasText)
+            {
+                if (end - _boundary > MaxHeaderBytes)
+                {
+                    throw new InvalidDataException($"The CSV header is longer than {MaxHeaderBytes} bytes.");
+                }
+
+                _header = _buf.AsSpan(_boundary, end - _boundary).ToArray();
+                _headerDone = true;
+            }
+
+            _chunkStart = _boundary = end;
+            _recordHasText = false;
+            return;
+        }
+
+        if (_header.Length + (end - _boundary) > _chunkBytes)
+        {
+            throw new RecordTooLargeException(_chunkBytes);
+        }
+
+        if (_chunkRecords > 0 && _header.Length + (end - _chunkStart) > _chunkBytes)
+        {
+            Emit(output);
+        }
+
+        if (_recordHasText)
         {
             _chunkRecords++;
             Records++;
+        }
+        else if (_chunkRecords == 0)
+        {
+            // Blank lines do not start a chunk.
+            _chunkStart = end;
         }
 
         _boundary = end;
         _recordHasText = false;
     }
 
-    private void FlushFullChunks(List<RawChunk> output)
+    private void Emit(List<RawChunk> output)
     {
-        if (_len < _chunkBytes)
+        var payload = new byte[_header.Length + (_boundary - _chunkStart)];
+        _header.CopyTo(payload, 0);
+        Buffer.BlockCopy(_buf, _chunkStart, payload, _header.Length, _boundary - _chunkStart);
+        output.Add(new RawChunk(payload, ChunkFormat, _chunkRecords));
+        _chunkStart = _boundary;
+        _chunkRecords = 0;
+    }
+
+    /// <summary>Moves what is not yet emitted to the front of the buffer (after an emit, so it moves little).</summary>
+    private void Compact()
+    {
+        if (_chunkStart == 0)
         {
             return;
         }
 
-        if (_chunkRecords == 0 || _boundary <= _prefix)
-        {
-            throw new RecordTooLargeException(_chunkBytes);
-        }
-
-        Emit(output);
-    }
-
-    private void Emit(List<RawChunk> output)
-    {
-        output.Add(new RawChunk(_buf.AsSpan(0, _boundary).ToArray(), ChunkFormat, _chunkRecords));
-        var rest = _len - _boundary;
-        Buffer.BlockCopy(_buf, _boundary, _buf, _prefix, rest);
-        _len = _prefix + rest;
-        _boundary = _prefix;
-        _chunkRecords = 0;
+        Buffer.BlockCopy(_buf, _chunkStart, _buf, 0, _len - _chunkStart);
+        _len -= _chunkStart;
+        _boundary -= _chunkStart;
+        _chunkStart = 0;
     }
 
     private void WriteJson(ReadOnlySpan<byte> data, List<RawChunk> output)
@@ -192,7 +231,7 @@ internal sealed class RawChunker
         {
             if (_json == JsonState.InElement)
             {
-                AppendJsonByte(b);
+                AppendJsonByte(b, output);
                 continue;
             }
 
@@ -207,10 +246,10 @@ internal sealed class RawChunker
                     _json = JsonState.ArrayExpectElement;
                     break;
                 case JsonState.BeforeFirst or JsonState.Stream when b == (byte)'{':
-                    BeginElement(b, JsonState.Stream);
+                    BeginElement(b, JsonState.Stream, output);
                     break;
                 case JsonState.ArrayExpectElement when b == (byte)'{':
-                    BeginElement(b, JsonState.ArrayAfterElement);
+                    BeginElement(b, JsonState.ArrayAfterElement, output);
                     break;
                 case JsonState.ArrayExpectElement when b == (byte)']' && Records == 0:
                 case JsonState.ArrayAfterElement when b == (byte)']':
@@ -223,21 +262,19 @@ internal sealed class RawChunker
                     throw new InvalidDataException(JsonError(b));
             }
         }
-
-        FlushFullChunks(output);
     }
 
-    private void BeginElement(byte b, JsonState after)
+    private void BeginElement(byte b, JsonState after, List<RawChunk> output)
     {
         _afterElement = after;
         _json = JsonState.InElement;
         _depth = 0;
-        AppendJsonByte(b);
+        AppendJsonByte(b, output);
     }
 
-    private void AppendJsonByte(byte b)
+    private void AppendJsonByte(byte b, List<RawChunk> output)
     {
-        if (_len == _buf.Length)
+        if (_len - _boundary >= _chunkBytes)
         {
             throw new RecordTooLargeException(_chunkBytes);
         }
@@ -274,7 +311,7 @@ internal sealed class RawChunker
                 {
                     _buf[_len++] = (byte)'\n';
                     _recordHasText = true;
-                    EndRecord(_len);
+                    EndRecord(_len, output);
                     _json = _afterElement;
                 }
 

@@ -69,6 +69,10 @@ public static partial class HostDefaults
         app.UseStatusCodePages();
         app.UseReferenceHttpMetrics();
         app.MapMetrics("/metrics");
+
+        // prometheus-net starts listening to .NET meters at the registry's first collection; collect once now so the
+        // pipeline instruments count from the start of the process, not from the first scrape.
+        Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null).GetAwaiter().GetResult();
         app.MapEngineHealth();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs");

@@ -43,6 +43,24 @@ public sealed class InProcessHost : IAsyncDisposable
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
+    /// <summary>POST /api/ingest with <paramref name="body"/> as <paramref name="contentType"/>.</summary>
+    public async Task<HttpResponseMessage> IngestAsync(string body, string contentType)
+    {
+        using var content = new StringContent(body, System.Text.Encoding.UTF8);
+        content.Headers.ContentType = new(contentType);
+        return await Client.PostAsync("/api/ingest", content);
+    }
+
+    /// <summary>POST /api/upload of <paramref name="bytes"/> as a file named <paramref name="fileName"/>.</summary>
+    public async Task<HttpResponseMessage> UploadAsync(string fileName, byte[] bytes)
+    {
+        using var form = new MultipartFormDataContent();
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new("application/octet-stream");
+        form.Add(content, "file", fileName);
+        return await Client.PostAsync("/api/upload", form);
+    }
+
     public async Task<long> TotalAsync(string query) => (await GetJsonAsync("/api/search?page_size=1&" + query)).GetProperty("total").GetInt64();
 
     public async ValueTask DisposeAsync()
@@ -58,6 +76,20 @@ public sealed class InProcessHost : IAsyncDisposable
         {
             // A reader may still hold a file for a moment; the folder is in the temp directory.
         }
+    }
+}
+
+/// <summary>One server shared by the tests of a class (<c>IClassFixture</c>), started with <paramref name="settings"/>.</summary>
+public abstract class HostFixture(params string[] settings) : IAsyncLifetime
+{
+    public InProcessHost Host { get; private set; } = null!;
+
+    public virtual async ValueTask InitializeAsync() => Host = await InProcessHost.StartAsync(settings);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 }
 

@@ -126,10 +126,5 @@ public sealed class IngestTests : IAsyncLifetime
     private async Task<long> RawRecordsHeldAsync() =>
         (await _host.Services.GetRequiredService<IMessageBus>().GetWatermarksAsync(Topics.Raw, CancellationToken.None)).Sum(w => w.High);
 
-    private async Task<HttpResponseMessage> PostAsync(string body, string contentType)
-    {
-        var content = new StringContent(body, Encoding.UTF8);
-        content.Headers.ContentType = new(contentType);
-        return await _host.Client.PostAsync("/api/ingest", content);
-    }
+    private Task<HttpResponseMessage> PostAsync(string body, string contentType) => _host.IngestAsync(body, contentType);
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 
 namespace SaasMonitor.EndToEnd;
@@ -159,11 +158,7 @@ public sealed class PipelineTests : IAsyncLifetime
 
     private async Task<string> UploadAsync(string path)
     {
-        using var form = new MultipartFormDataContent();
-        var content = new ByteArrayContent(await File.ReadAllBytesAsync(path));
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        form.Add(content, "file", Path.GetFileName(path));
-        using var response = await _host.Client.PostAsync("/api/upload", form);
+        using var response = await _host.UploadAsync(Path.GetFileName(path), await File.ReadAllBytesAsync(path));
         var body = await response.Content.ReadAsStringAsync();
         response.StatusCode.Should().Be(HttpStatusCode.Created, body);
         return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;

@@ -1,0 +1,56 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace SaasMonitor.EndToEnd;
+
+/// <summary>Uploads past SaasMonitor:Ingest:MaxUploadBytes and records past ChunkBytes are refused with 413.</summary>
+public sealed class LimitTests(LimitTests.SmallLimitsHost fixture) : IClassFixture<LimitTests.SmallLimitsHost>
+{
+    private const int Limit = 64 * 1024;
+    private const int ChunkBytes = 4096;
+    private readonly InProcessHost _host = fixture.Host;
+
+    [Fact]
+    public async Task A_file_over_the_limit_is_refused_with_413_and_marked_as_an_error()
+    {
+        var lines = new StringBuilder();
+        for (var i = 0; lines.Length <= 3 * Limit; i++)
+        {
+            lines.Append("2024-01-15 10:30:00 INFO over-limit line ").Append(i).Append('\n');
+        }
+
+        using var response = await _host.UploadAsync("too-big.log", Encoding.UTF8.GetBytes(lines.ToString()));
+        var body = await response.Content.ReadAsStringAsync();
+
+        response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge, body);
+        JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString().Should().Contain($"limit of {Limit} bytes");
+        var file = (await _host.GetJsonAsync("/api/files")).GetProperty("files").EnumerateArray()
+            .Single(f => f.GetProperty("filename").GetString() == "too-big.log");
+        file.GetProperty("status").GetString().Should().Be("error");
+        file.GetProperty("error").GetString().Should().Contain("limit");
+    }
+
+    [Fact]
+    public async Task A_file_within_the_limit_is_accepted()
+    {
+        using var response = await _host.UploadAsync("small.jsonl", """{"message":"small upload","service":"limits"}"""u8.ToArray());
+
+        response.StatusCode.Should().Be(HttpStatusCode.Created);
+        await Eventually.HoldsAsync(async () => await _host.TotalAsync("service=limits") == 1, TimeSpan.FromSeconds(20), "the small file's event searchable");
+    }
+
+    [Fact]
+    public async Task A_record_larger_than_ChunkBytes_is_refused_with_413_even_when_the_body_arrives_in_one_read()
+    {
+        var big = $$"""{"message":"{{new string('x', ChunkBytes)}}","service":"limits-big"}""";
+
+        using var response = await _host.IngestAsync("""{"message":"small","service":"limits-big"}""" + "\n" + big + "\n", "application/x-ndjson");
+
+        response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        (await response.Content.ReadAsStringAsync()).Should().Contain($"limit of {ChunkBytes} bytes");
+        (await _host.TotalAsync("service=limits-big")).Should().Be(0, "a refused batch is refused whole");
+    }
+
+    public sealed class SmallLimitsHost() : HostFixture($"--SaasMonitor:Ingest:MaxUploadBytes={Limit}", $"--SaasMonitor:Ingest:ChunkBytes={ChunkBytes}");
+}
