@@ -30,29 +30,29 @@ public sealed class ApiTests(ChartHost fixture) : IClassFixture<ChartHost>
             """http_requests_total{method="POST",endpoint="/api/ingest",status_code="202"}""",
             """http_request_latency_seconds_bucket{method="GET",endpoint="/api/stats",le="+Inf"}""",
             """http_request_latency_seconds_count{method="GET",endpoint="/api/stats"}""",
-            """saasmonitor_pipeline_saasmon_events_out{stage="gateway"}""",
-            """saasmonitor_pipeline_saasmon_events_in{stage="parser"}""",
-            """saasmonitor_pipeline_saasmon_events_out{stage="parser"}""",
-            """saasmonitor_pipeline_saasmon_events_failed{stage="parser"}""",
-            """saasmonitor_pipeline_saasmon_events_in{stage="indexer"}""",
-            """saasmonitor_pipeline_saasmon_events_out{stage="indexer"}""",
-            """saasmonitor_pipeline_saasmon_events_in{stage="aggregator"}""",
-            """saasmonitor_pipeline_saasmon_events_out{stage="aggregator"}""",
-            """saasmonitor_pipeline_saasmon_batch_size_bucket{stage="parser",le="+Inf"}""",
-            """saasmonitor_pipeline_saasmon_batch_duration_bucket{stage="indexer",le="+Inf"}""",
+            """saasmon_events_out{stage="gateway"}""",
+            """saasmon_events_in{stage="parser"}""",
+            """saasmon_events_out{stage="parser"}""",
+            """saasmon_events_failed{stage="parser"}""",
+            """saasmon_events_in{stage="indexer"}""",
+            """saasmon_events_out{stage="indexer"}""",
+            """saasmon_events_in{stage="aggregator"}""",
+            """saasmon_events_out{stage="aggregator"}""",
+            """saasmon_batch_size_bucket{stage="parser",le="+Inf"}""",
+            """saasmon_batch_duration_bucket{stage="indexer",le="+Inf"}""",
         ];
         await Eventually.HoldsAsync(
             async () =>
             {
                 metrics = await _host.Client.GetStringAsync("/metrics");
                 return expected.All(m => metrics.Contains(m + " ", StringComparison.Ordinal))
-                    && Regex.IsMatch(metrics, """^saasmonitor_pipeline_saasmon_consumer_lag\{[^}]*group="aggregator"[^}]*\} \d+$""", RegexOptions.Multiline);
+                    && Regex.IsMatch(metrics, """^saasmon_consumer_lag\{[^}]*group="aggregator"[^}]*\} \d+$""", RegexOptions.Multiline);
             },
             TimeSpan.FromSeconds(20),
             "every HTTP and pipeline series exported");
 
         SampleValue(metrics, """http_requests_total{method="GET",endpoint="/api/stats",status_code="200"}""").Should().BeGreaterThanOrEqualTo(1);
-        SampleValue(metrics, """saasmonitor_pipeline_saasmon_events_failed{stage="parser"}""").Should().BeGreaterThanOrEqualTo(1, "the broken line was dead-lettered");
+        SampleValue(metrics, """saasmon_events_failed{stage="parser"}""").Should().BeGreaterThanOrEqualTo(1, "the broken line was dead-lettered");
     }
 
     [Fact]
