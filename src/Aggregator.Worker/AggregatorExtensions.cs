@@ -8,20 +8,17 @@ namespace Aggregator.Worker;
 
 public static class AggregatorExtensions
 {
-    private const int HourWindowDays = 90;
-
     /// <summary>The aggregator worker: events → KPI windows.</summary>
     public static WebApplicationBuilder AddAggregatorWorker(this WebApplicationBuilder builder)
     {
         builder.Services.AddConsumerModule<AggregatorService>(PipelineModule.Aggregator, AggregatorService.GroupName, t => t.Events);
-        builder.Services.AddHousekeeping("KPI retention", TimeSpan.FromHours(1), async (sp, ct) =>
+        builder.Services.AddHousekeeping("KPI retention", TimeSpan.FromHours(1), (sp, ct) =>
         {
-            // Minute windows live as long as events; hour windows 90 days (for heatmaps); day windows are kept.
-            var days = sp.GetRequiredService<IOptions<SaasMonitorOptions>>().Value.RetentionDays;
-            var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
-            var kpis = sp.GetRequiredService<IKpiStore>();
-            await kpis.DeleteOlderThanAsync(KpiGranularity.Minute, now.AddDays(-days), ct).ConfigureAwait(false);
-            await kpis.DeleteOlderThanAsync(KpiGranularity.Hour, now.AddDays(-Math.Max(days, HourWindowDays)), ct).ConfigureAwait(false);
+            // Minute windows live as long as indexed events; hour and day windows are small and kept.
+            var days = sp.GetRequiredService<IOptions<SaasMonitorOptions>>().Value.EventRetentionDays;
+            return days == 0
+                ? Task.CompletedTask
+                : sp.GetRequiredService<IKpiStore>().DeleteOlderThanAsync(KpiGranularity.Minute, sp.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-days), ct);
         });
         return builder;
     }

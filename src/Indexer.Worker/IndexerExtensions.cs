@@ -14,8 +14,10 @@ public static class IndexerExtensions
         builder.Services.AddConsumerModule<IndexerService>(PipelineModule.Indexer, IndexerService.GroupName, t => t.Events);
         builder.Services.AddHousekeeping("index retention", TimeSpan.FromHours(1), (sp, ct) =>
         {
-            var days = sp.GetRequiredService<IOptions<SaasMonitorOptions>>().Value.RetentionDays;
-            return sp.GetRequiredService<ISearchStore>().DeleteOlderThanAsync(sp.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-days), ct);
+            var days = sp.GetRequiredService<IOptions<SaasMonitorOptions>>().Value.EventRetentionDays;
+            return days == 0
+                ? Task.CompletedTask
+                : sp.GetRequiredService<ISearchStore>().DeleteOlderThanAsync(sp.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-days), ct);
         });
         return builder;
     }

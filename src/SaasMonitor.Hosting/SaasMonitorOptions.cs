@@ -20,9 +20,16 @@ public sealed class SaasMonitorOptions
     [Range(1, 256)]
     public int Partitions { get; set; } = 4;
 
-    /// <summary>Days events, raw records and minute windows are kept.</summary>
+    /// <summary>Days the bus keeps raw records and events (by append time); replays reach this far back.</summary>
     [Range(1, 3650)]
-    public int RetentionDays { get; set; } = 7;
+    public int BusRetentionDays { get; set; } = 7;
+
+    /// <summary>
+    /// Days of events kept in the index and as minute KPI windows, by event time (whole days are dropped);
+    /// 0 keeps them forever, so uploaded historical logs stay searchable.
+    /// </summary>
+    [Range(0, 36500)]
+    public int EventRetentionDays { get; set; }
 
     /// <summary>When true every commit is fsynced (survives power loss, measured cost in docs/benchmarks.md); otherwise commits survive a process kill.</summary>
     public bool Fsync { get; set; }

@@ -10,7 +10,7 @@ internal sealed class TopicSetup(IMessageBus bus, IOptions<SaasMonitorOptions> o
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
-        var retention = TimeSpan.FromDays(o.RetentionDays);
+        var retention = TimeSpan.FromDays(o.BusRetentionDays);
         await bus.EnsureTopicAsync(new TopicSpec(o.Topics.Raw, o.Partitions) { RetentionTime = retention }, cancellationToken).ConfigureAwait(false);
         await bus.EnsureTopicAsync(new TopicSpec(o.Topics.Events, o.Partitions) { RetentionTime = retention }, cancellationToken).ConfigureAwait(false);
         await bus.EnsureTopicAsync(new TopicSpec(o.Topics.DeadLetter, 1) { RetentionTime = retention * 4 }, cancellationToken).ConfigureAwait(false);

@@ -25,9 +25,20 @@ public sealed class InProcessHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<InProcessHost> StartAsync(params string[] settings)
+    public static Task<InProcessHost> StartAsync(params string[] settings) =>
+        StartOnAsync(Path.Combine(Path.GetTempPath(), "saasmon-e2e-" + Guid.NewGuid().ToString("N")), settings);
+
+    /// <summary>Stops this server gracefully and starts a new one on the same data folder.</summary>
+    public async Task<InProcessHost> RestartAsync()
     {
-        var dataDir = Path.Combine(Path.GetTempPath(), "saasmon-e2e-" + Guid.NewGuid().ToString("N"));
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        return await StartOnAsync(DataDirectory, []);
+    }
+
+    private static async Task<InProcessHost> StartOnAsync(string dataDir, string[] settings)
+    {
         string[] args = ["--urls", "http://127.0.0.1:0", "--data-dir", dataDir, "--Serilog:MinimumLevel:Default=Warning", .. settings];
         var app = AllInOne.Build(args);
         await app.StartAsync();
