@@ -37,7 +37,8 @@ internal sealed class ParserService(IMessageBus bus, IMetadataStore metadata, IO
 
     protected override string Topic => options.Value.Topics.Raw;
 
-    protected override int MaxBatch => 64;
+    // Raw records are up to ChunkBytes (1 MiB) each; 16 bounds a batch to about 16 MiB of input.
+    protected override int MaxBatch => 16;
 
     protected override async Task ProcessAsync(IReadOnlyList<ConsumedMessage> batch, CancellationToken ct)
     {
