@@ -78,7 +78,7 @@ internal sealed class EventBuilder
     }
 
     /// <summary>Assigns a value to the field <paramref name="kind"/>; <paramref name="key"/> names it in Extra when it lands there.</summary>
-    public void Set(FieldKind kind, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    public void Set(FieldKind kind, string key, ReadOnlySpan<byte> value)
     {
         switch (kind)
         {
@@ -93,7 +93,7 @@ internal sealed class EventBuilder
                 }
                 else if (!value.IsEmpty)
                 {
-                    AddExtra(Keyword(key), Value(value));
+                    AddExtra(key, Value(value));
                 }
 
                 break;
@@ -133,7 +133,7 @@ internal sealed class EventBuilder
             default:
                 if (!value.IsEmpty)
                 {
-                    AddExtra(Keyword(key), Value(value));
+                    AddExtra(key, Value(value));
                 }
 
                 break;
@@ -254,7 +254,7 @@ internal sealed class EventBuilder
             : Encoding.UTF8.GetString(value).ToUpperInvariant();
     }
 
-    private void SetResponseTime(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    private void SetResponseTime(string key, ReadOnlySpan<byte> value)
     {
         var trimmed = value.Trim(" \t"u8);
         if (trimmed.IsEmpty)
@@ -269,7 +269,7 @@ internal sealed class EventBuilder
         else
         {
             // Not a number: kept as it came rather than dropped.
-            AddExtra(Keyword(key), Value(value));
+            AddExtra(key, Value(value));
         }
     }
 
