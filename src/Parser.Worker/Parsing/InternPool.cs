@@ -79,7 +79,7 @@ internal sealed class InternPool
     }
 
     /// <summary>The first 8 bytes of <paramref name="utf8"/> as a little-endian word, zero-padded when shorter.</summary>
-    private static ulong Word(ReadOnlySpan<byte> utf8)
+    internal static ulong Word(ReadOnlySpan<byte> utf8)
     {
         if (utf8.Length >= sizeof(ulong))
         {
