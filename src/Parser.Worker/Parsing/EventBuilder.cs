@@ -14,10 +14,13 @@ internal sealed class EventBuilder
 {
     private const int LongestLevelWord = 11;
     private const int LongestMethod = 32;
+    private const int LevelWordSlots = 8;
 
     private readonly InternPool _keywords = new(capacity: 2048, maxLength: 128);
     private readonly InternPool _values = new(capacity: 8192, maxLength: 256);
     private readonly List<KeyValuePair<string, string>> _extra = [];
+    private readonly LevelWord[] _levelWords = new LevelWord[LevelWordSlots];
+    private int _nextLevelWord;
 
     public DateTimeOffset? Timestamp { get; set; }
     public string? Level { get; set; }
@@ -78,7 +81,7 @@ internal sealed class EventBuilder
     }
 
     /// <summary>Assigns a value to the field <paramref name="kind"/>; <paramref name="key"/> names it in Extra when it lands there.</summary>
-    public void Set(FieldKind kind, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    public void Set(FieldKind kind, string key, ReadOnlySpan<byte> value)
     {
         switch (kind)
         {
@@ -86,14 +89,14 @@ internal sealed class EventBuilder
                 SetTimestamp(value);
                 break;
             case FieldKind.Level:
-                var level = NormalizeLevel(value);
+                var level = LevelOf(value);
                 if (level is not null)
                 {
                     Level = level;
                 }
                 else if (!value.IsEmpty)
                 {
-                    AddExtra(Keyword(key), Value(value));
+                    AddExtra(key, Value(value));
                 }
 
                 break;
@@ -133,7 +136,7 @@ internal sealed class EventBuilder
             default:
                 if (!value.IsEmpty)
                 {
-                    AddExtra(Keyword(key), Value(value));
+                    AddExtra(key, Value(value));
                 }
 
                 break;
@@ -192,12 +195,37 @@ internal sealed class EventBuilder
         UserId = UserId,
         TenantId = TenantId,
         TraceId = TraceId,
-        Extra = _extra.Count == 0 ? null : new ExtraFields([.. _extra]),
+        Extra = _extra.Count == 0 ? null : ExtraFields.Of(_extra),
         Raw = raw,
         Source = context.Source,
         FileId = context.FileId,
         ReceivedAt = context.ReceivedAt,
     };
+
+    /// <summary>
+    /// <see cref="NormalizeLevel"/> through a cache of the last level words seen: a stream uses a handful, and a word
+    /// of up to 8 bytes is compared as one integer. (A new slot holds the empty word, which is no level: null.)
+    /// </summary>
+    public string? LevelOf(ReadOnlySpan<byte> word)
+    {
+        if (word.Length > sizeof(ulong))
+        {
+            return NormalizeLevel(word);
+        }
+
+        var packed = InternPool.Word(word);
+        foreach (var slot in _levelWords)
+        {
+            if (slot.Packed == packed && slot.Length == word.Length)
+            {
+                return slot.Level;
+            }
+        }
+
+        var level = NormalizeLevel(word);
+        _levelWords[_nextLevelWord++ & (LevelWordSlots - 1)] = new LevelWord(packed, word.Length, level);
+        return level;
+    }
 
     /// <summary>The normalised level of a level word in UTF-8, or null when it is not one.</summary>
     public static string? NormalizeLevel(ReadOnlySpan<byte> word)
@@ -254,7 +282,7 @@ internal sealed class EventBuilder
             : Encoding.UTF8.GetString(value).ToUpperInvariant();
     }
 
-    private void SetResponseTime(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    private void SetResponseTime(string key, ReadOnlySpan<byte> value)
     {
         var trimmed = value.Trim(" \t"u8);
         if (trimmed.IsEmpty)
@@ -269,9 +297,11 @@ internal sealed class EventBuilder
         else
         {
             // Not a number: kept as it came rather than dropped.
-            AddExtra(Keyword(key), Value(value));
+            AddExtra(key, Value(value));
         }
     }
 
     private static string? EmptyAsNull(string value) => value.Length == 0 ? null : value;
+
+    private readonly record struct LevelWord(ulong Packed, int Length, string? Level);
 }

@@ -6,7 +6,7 @@ public sealed partial class LogParser
 {
     private readonly Csv _csv = new();
     private FieldKind[] _columnKinds = [];
-    private byte[][] _columnNames = [];
+    private string[] _columnNames = [];
     private int _columnCount;
 
     /// <summary>A header line, then one record per data row (RFC 4180 quoting; rows may span lines inside quotes).</summary>
@@ -51,13 +51,13 @@ public sealed partial class LogParser
         if (_columnKinds.Length < count)
         {
             _columnKinds = new FieldKind[count];
-            _columnNames = new byte[count][];
+            _columnNames = new string[count];
         }
 
         for (var i = 0; i < count; i++)
         {
             var name = _csv.Field(payload, i).Trim(" \t"u8);
-            _columnNames[i] = name.ToArray();
+            _columnNames[i] = _builder.Keyword(name);
             _columnKinds[i] = FieldNames.Lookup(name);
         }
 

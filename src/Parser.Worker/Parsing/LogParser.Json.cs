@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -5,6 +6,7 @@ namespace Parser.Worker.Parsing;
 
 public sealed partial class LogParser
 {
+    private readonly PropertyNameCache _propertyNames = new();
     private byte[] _keyScratch = new byte[256];
     private byte[] _valueScratch = new byte[1024];
 
@@ -102,6 +104,13 @@ public sealed partial class LogParser
     /// </summary>
     private int ReadJsonObject(ReadOnlySpan<byte> json)
     {
+        var flatLength = ReadFlatJsonObject(json);
+        if (flatLength > 0)
+        {
+            return flatLength;
+        }
+
+        _builder.Reset();
         try
         {
             var reader = new Utf8JsonReader(json);
@@ -131,10 +140,10 @@ public sealed partial class LogParser
     /// <summary>Reads the properties of the object the reader stands on, up to its end.</summary>
     private void ReadProperties(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
     {
+        var position = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var key = Unescaped(ref reader, ref _keyScratch);
-            var kind = FieldNames.Lookup(key);
+            var kind = _propertyNames.Resolve(position++, Unescaped(ref reader, ref _keyScratch), _builder, out var key);
             reader.Read();
             switch (reader.TokenType)
             {
@@ -161,6 +170,186 @@ public sealed partial class LogParser
             }
         }
     }
+
+    /// <summary>
+    /// The fast path for the usual record: one flat object whose values are strings without escapes, numbers,
+    /// true, false or null, read straight from the bytes. Returns the bytes it spans, or -1 as soon as the record
+    /// is anything else (escapes, nested values, malformed JSON); the caller then resets the builder and reads the
+    /// record with <see cref="Utf8JsonReader"/>, which also words the errors. Everything it accepts is valid JSON
+    /// and yields the same values the reader would.
+    /// </summary>
+    private int ReadFlatJsonObject(ReadOnlySpan<byte> json)
+    {
+        var pos = SkipJsonWhitespace(json, 0);
+        if (pos >= json.Length || json[pos] != '{')
+        {
+            return -1;
+        }
+
+        pos = SkipJsonWhitespace(json, pos + 1);
+        if (pos < json.Length && json[pos] == '}')
+        {
+            return pos + 1;
+        }
+
+        var position = 0;
+        while (true)
+        {
+            var keyLength = PlainStringLength(json, pos);
+            if (keyLength < 0)
+            {
+                return -1;
+            }
+
+            var kind = _propertyNames.Resolve(position++, json.Slice(pos + 1, keyLength), _builder, out var key);
+            pos = SkipJsonWhitespace(json, pos + keyLength + 2);
+            if (pos >= json.Length || json[pos] != ':')
+            {
+                return -1;
+            }
+
+            pos = SkipJsonWhitespace(json, pos + 1);
+            if (pos >= json.Length)
+            {
+                return -1;
+            }
+
+            switch (json[pos])
+            {
+                case (byte)'"':
+                    var valueLength = PlainStringLength(json, pos);
+                    if (valueLength < 0)
+                    {
+                        return -1;
+                    }
+
+                    _builder.Set(kind, key, json.Slice(pos + 1, valueLength));
+                    pos += valueLength + 2;
+                    break;
+                case (byte)'t' when json[pos..].StartsWith("true"u8):
+                    _builder.Set(kind, key, "true"u8);
+                    pos += 4;
+                    break;
+                case (byte)'f' when json[pos..].StartsWith("false"u8):
+                    _builder.Set(kind, key, "false"u8);
+                    pos += 5;
+                    break;
+                case (byte)'n' when json[pos..].StartsWith("null"u8):
+                    // null: the field is absent.
+                    pos += 4;
+                    break;
+                default:
+                    var numberLength = JsonNumberLength(json[pos..]);
+                    if (numberLength <= 0)
+                    {
+                        return -1;
+                    }
+
+                    _builder.Set(kind, key, json.Slice(pos, numberLength));
+                    pos += numberLength;
+                    break;
+            }
+
+            pos = SkipJsonWhitespace(json, pos);
+            if (pos >= json.Length)
+            {
+                return -1;
+            }
+
+            if (json[pos] == '}')
+            {
+                return pos + 1;
+            }
+
+            if (json[pos] != ',')
+            {
+                return -1;
+            }
+
+            pos = SkipJsonWhitespace(json, pos + 1);
+        }
+    }
+
+    /// <summary>
+    /// The content length of the string starting with the quote at <paramref name="pos"/>, or -1 when there is no
+    /// string there or it holds an escape or a control character (left to the reader).
+    /// </summary>
+    private static int PlainStringLength(ReadOnlySpan<byte> json, int pos)
+    {
+        if (pos >= json.Length || json[pos] != '"')
+        {
+            return -1;
+        }
+
+        var content = json[(pos + 1)..];
+        var end = content.IndexOfAny(StringSpecialBytes);
+        return end >= 0 && content[end] == '"' ? end : -1;
+    }
+
+    /// <summary>The length of the JSON number (RFC 8259 grammar) at the start of <paramref name="s"/>, or 0 when there is none.</summary>
+    private static int JsonNumberLength(ReadOnlySpan<byte> s)
+    {
+        var pos = s.Length > 0 && s[0] == '-' ? 1 : 0;
+        if (pos >= s.Length || !Timestamps.IsDigit(s[pos]))
+        {
+            return 0;
+        }
+
+        pos = s[pos] == '0' ? pos + 1 : SkipDigits(s, pos);
+        if (pos < s.Length && s[pos] == '.')
+        {
+            var fraction = SkipDigits(s, pos + 1);
+            if (fraction == pos + 1)
+            {
+                return 0;
+            }
+
+            pos = fraction;
+        }
+
+        if (pos < s.Length && s[pos] is (byte)'e' or (byte)'E')
+        {
+            pos++;
+            if (pos < s.Length && s[pos] is (byte)'+' or (byte)'-')
+            {
+                pos++;
+            }
+
+            var exponent = SkipDigits(s, pos);
+            if (exponent == pos)
+            {
+                return 0;
+            }
+
+            pos = exponent;
+        }
+
+        return pos;
+    }
+
+    private static int SkipDigits(ReadOnlySpan<byte> s, int pos)
+    {
+        while (pos < s.Length && Timestamps.IsDigit(s[pos]))
+        {
+            pos++;
+        }
+
+        return pos;
+    }
+
+    private static int SkipJsonWhitespace(ReadOnlySpan<byte> json, int pos)
+    {
+        while (pos < json.Length && json[pos] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            pos++;
+        }
+
+        return pos;
+    }
+
+    /// <summary>The bytes that end the plain part of a JSON string: the closing quote, an escape, control characters.</summary>
+    private static readonly SearchValues<byte> StringSpecialBytes = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F"u8);
 
     /// <summary>The unescaped UTF-8 of the current string token: the input itself unless it holds escapes.</summary>
     private static ReadOnlySpan<byte> Unescaped(ref Utf8JsonReader reader, ref byte[] scratch)
