@@ -7,11 +7,14 @@ using SaasMonitor.Core.Search;
 
 namespace SaasMonitor.Embedded.Search;
 
-/// <summary>Counts matching documents per value of a keyword field, by the field's sorted doc-values ordinals.</summary>
+/// <summary>
+/// Counts matching documents per value of a keyword field, by the ordinals of its sorted doc values, or of its
+/// un-inverted terms where the field has no doc values (cached per segment by Lucene's field cache).
+/// </summary>
 internal sealed class TermsCollector(string field, CancellationToken ct) : ICollector
 {
     private readonly List<(SortedDocValues Values, int[] Counts)> _segments = [];
-    private SortedDocValues? _values;
+    private SortedDocValues _values = DocValues.EMPTY_SORTED;
     private int[] _counts = [];
 
     public bool AcceptsDocsOutOfOrder => true;
@@ -23,17 +26,14 @@ internal sealed class TermsCollector(string field, CancellationToken ct) : IColl
     public void SetNextReader(AtomicReaderContext context)
     {
         ct.ThrowIfCancellationRequested();
-        _values = context.AtomicReader.GetSortedDocValues(field);
-        _counts = _values is null ? [] : new int[_values.ValueCount];
-        if (_values is not null)
-        {
-            _segments.Add((_values, _counts));
-        }
+        _values = FieldCache.DEFAULT.GetTermsIndex(context.AtomicReader, field);
+        _counts = new int[_values.ValueCount];
+        _segments.Add((_values, _counts));
     }
 
     public void Collect(int doc)
     {
-        if (_values?.GetOrd(doc) is >= 0 and var ord)
+        if (_values.GetOrd(doc) is >= 0 and var ord)
         {
             _counts[ord]++;
         }

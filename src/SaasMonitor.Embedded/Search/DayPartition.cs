@@ -5,8 +5,8 @@ using Lucene.Net.Util;
 namespace SaasMonitor.Embedded.Search;
 
 /// <summary>
-/// The index of one UTC day: its own folder, writer and near-real-time reader. The writer is used by one
-/// thread at a time; readers are acquired by any number of searches.
+/// The index of one UTC day: its own folder, writer and near-real-time reader. The writer takes documents from
+/// the indexing threads of one upsert at a time; readers are acquired by any number of searches.
 /// </summary>
 internal sealed class DayPartition : IDisposable
 {
@@ -99,7 +99,8 @@ internal sealed class DayPartition : IDisposable
     public void Dispose()
     {
         _readers.Dispose();
-        _writer.Dispose();
+        // Closing commits; a merge still running is abandoned and picked up again when the day is reopened.
+        _writer.Dispose(waitForMerges: false);
         _directory.Dispose();
     }
 }

@@ -15,8 +15,13 @@ internal static class IndexFields
     /// <summary>First digit of the status code ("2", "4", "5"), for status-class filters.</summary>
     public const string StatusClass = "status_class";
 
-    /// <summary>Keyword fields held as one untokenised term plus sorted doc values.</summary>
+    /// <summary>Keyword fields, each held as one untokenised term.</summary>
     public static readonly IReadOnlyList<string> Keywords = [.. LogFields.Keywords, LogFields.StatusCode];
+
+    private static readonly FrozenSet<string> AggregatedSet = new[]
+    {
+        Id, LogFields.Level, LogFields.Service, LogFields.Server, LogFields.Endpoint, LogFields.Method, LogFields.StatusCode,
+    }.ToFrozenSet(StringComparer.Ordinal);
 
     private static readonly FrozenSet<string> KeywordSet = Keywords.ToFrozenSet(StringComparer.Ordinal);
 
@@ -25,6 +30,13 @@ internal static class IndexFields
         field is LogFields.Timestamp or LogFields.ResponseTimeMs or LogFields.StatusCode;
 
     public static bool IsKeyword(string field) => KeywordSet.Contains(field);
+
+    /// <summary>
+    /// Keywords that also carry sorted doc values: the id (tie-break of every sort) and the fields dashboards count,
+    /// sort or range over. The others (addresses, user, tenant and trace ids, sources) are only matched; counting
+    /// their terms un-inverts the index once per segment.
+    /// </summary>
+    public static bool HasDocValues(string field) => AggregatedSet.Contains(field);
 
     /// <summary>Fields a query may name.</summary>
     public static bool IsSearchable(string field) =>

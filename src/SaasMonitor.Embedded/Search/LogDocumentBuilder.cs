@@ -115,12 +115,12 @@ internal sealed class LogDocumentBuilder
     private static string StatusText(int status) =>
         (uint)status < StatusCodeTexts.Length ? StatusCodeTexts[status] : status.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>One keyword: an untokenised term for matching and sorted doc values for sorting and terms counts.</summary>
+    /// <summary>One keyword: an untokenised term for matching, plus sorted doc values where the field is sorted or counted.</summary>
     private sealed class KeywordSlot(string name)
     {
         private readonly StringField _term = new(name, "", Field.Store.NO);
         private readonly BytesRef _bytes = new(64);
-        private readonly SortedDocValuesField _docValues = new(name, new BytesRef());
+        private readonly SortedDocValuesField? _docValues = IndexFields.HasDocValues(name) ? new(name, new BytesRef()) : null;
 
         public void AddTo(List<IIndexableField> fields, string? value)
         {
@@ -130,6 +130,12 @@ internal sealed class LogDocumentBuilder
             }
 
             _term.SetStringValue(value);
+            fields.Add(_term);
+            if (_docValues is null)
+            {
+                return;
+            }
+
             var length = Encoding.UTF8.GetMaxByteCount(value.Length);
             if (_bytes.Bytes.Length < length)
             {
@@ -138,7 +144,6 @@ internal sealed class LogDocumentBuilder
 
             _bytes.Length = Encoding.UTF8.GetBytes(value, _bytes.Bytes);
             _docValues.SetBytesValue(_bytes);
-            fields.Add(_term);
             fields.Add(_docValues);
         }
     }

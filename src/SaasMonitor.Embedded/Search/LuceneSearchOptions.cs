@@ -9,6 +9,12 @@ public sealed class LuceneSearchOptions
     /// <summary>How stale a search may be: upserts become visible to searches within this interval.</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How many threads index one large upsert batch (events are split by id, so the copies of one event stay in
+    /// order). At least 1; defaults to 2 where the machine has 2 cores or more.
+    /// </summary>
+    public int IndexingThreads { get; set; } = Math.Min(2, Environment.ProcessorCount);
+
     /// <summary>What each event's document holds; only benchmarks change it, to measure the cost of the full mapping.</summary>
     internal LogDocumentShape DocumentShape { get; set; } = LogDocumentShape.Full;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using SaasMonitor.Core.Events;
@@ -7,8 +8,9 @@ using SaasMonitor.Core.Search;
 namespace SaasMonitor.Embedded.Search;
 
 /// <summary>
-/// The embedded log index: Lucene.NET, one index folder per UTC day of the event time. One thread writes
-/// (upsert, flush, delete); any number of threads search. Searches see upserts within
+/// The embedded log index: Lucene.NET, one index folder per UTC day of the event time. Writes (upsert, flush,
+/// delete) run one at a time, a large upsert batch on <see cref="LuceneSearchOptions.IndexingThreads"/> threads;
+/// any number of threads search. Searches see upserts within
 /// <see cref="LuceneSearchOptions.RefreshInterval"/> and open only the days their time range overlaps.
 /// An upsert replaces the event of the same id within the day of its timestamp; ids are derived from the
 /// event's origin, so a replayed event carries the same timestamp and lands on the same day.
@@ -18,16 +20,18 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
     private const string DayFormat = "yyyy-MM-dd";
     private const string LockFileName = "write.lock";
 
+    /// <summary>Batches smaller than this per thread are indexed on the calling thread alone.</summary>
+    private const int MinEventsPerThread = 256;
+
     private readonly LuceneSearchOptions _options;
     private readonly TimeProvider _time;
     private readonly FileStream _processLock;
-    private readonly LogDocumentBuilder _documents;
+    private readonly IndexingLane[] _lanes;
     private readonly Lock _writeLock = new();
     private readonly Lock _daysLock = new();
 
     /// <summary>Every day folder, opened (value) or known on disk only (null).</summary>
     private readonly SortedDictionary<DateOnly, DayPartition?> _days = [];
-    private DayPartition? _lastWritten;
     private bool _disposed;
 
     public LuceneSearchStore(LuceneSearchOptions options, TimeProvider? time = null)
@@ -35,9 +39,10 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Directory, "options.Directory");
         ArgumentOutOfRangeException.ThrowIfLessThan(options.RefreshInterval, TimeSpan.Zero, "options.RefreshInterval");
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.IndexingThreads, 1, "options.IndexingThreads");
         _options = options;
         _time = time ?? TimeProvider.System;
-        _documents = new LogDocumentBuilder(options.DocumentShape);
+        _lanes = [.. Enumerable.Range(0, options.IndexingThreads).Select(_ => new IndexingLane(this, options.DocumentShape))];
         Directory.CreateDirectory(options.Directory);
         try
         {
@@ -65,13 +70,21 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
         lock (_writeLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            foreach (var e in events)
+            var lanes = Math.Clamp(events.Count / MinEventsPerThread, 1, _lanes.Length);
+            if (lanes == 1)
             {
-                var day = DayOf(e.Timestamp);
-                var partition = _lastWritten?.Day == day ? _lastWritten : Open(day);
-                partition.Writer.UpdateDocument(new Term(IndexFields.Id, e.Id), _documents.Build(e));
-                partition.Changed();
-                _lastWritten = partition;
+                _lanes[0].Index(events, 0, 1);
+            }
+            else
+            {
+                try
+                {
+                    Parallel.For(0, lanes, new ParallelOptions { MaxDegreeOfParallelism = lanes }, lane => _lanes[lane].Index(events, lane, lanes));
+                }
+                catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+                {
+                    ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+                }
             }
         }
 
@@ -212,9 +225,9 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
 
             foreach (var (day, partition) in expired)
             {
-                if (partition == _lastWritten)
+                foreach (var lane in _lanes)
                 {
-                    _lastWritten = null;
+                    lane.Forget(partition);
                 }
 
                 partition?.Dispose();
@@ -376,6 +389,44 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
         {
             snapshot.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>One indexing thread's share of an upsert batch: its own document builder and the partition it wrote last.</summary>
+    private sealed class IndexingLane(LuceneSearchStore store, LogDocumentShape shape)
+    {
+        private readonly LogDocumentBuilder _documents = new(shape);
+        private DayPartition? _lastWritten;
+
+        /// <summary>
+        /// Upserts the events whose id falls to lane <paramref name="lane"/> of <paramref name="lanes"/>: every copy
+        /// of one id goes to the same lane, in batch order, so the last copy wins.
+        /// </summary>
+        public void Index(IReadOnlyList<LogEvent> events, int lane, int lanes)
+        {
+            for (var i = 0; i < events.Count; i++)
+            {
+                var e = events[i];
+                if (lanes > 1 && (uint)string.GetHashCode(e.Id, StringComparison.Ordinal) % (uint)lanes != lane)
+                {
+                    continue;
+                }
+
+                var day = DayOf(e.Timestamp);
+                var partition = _lastWritten?.Day == day ? _lastWritten : store.Open(day);
+                partition.Writer.UpdateDocument(new Term(IndexFields.Id, e.Id), _documents.Build(e));
+                partition.Changed();
+                _lastWritten = partition;
+            }
+        }
+
+        /// <summary>Drops the reference to a partition that retention closed.</summary>
+        public void Forget(DayPartition? partition)
+        {
+            if (partition is not null && partition == _lastWritten)
+            {
+                _lastWritten = null;
+            }
         }
     }
 

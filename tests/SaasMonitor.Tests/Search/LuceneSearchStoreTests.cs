@@ -1,3 +1,4 @@
+using SaasMonitor.Core.Events;
 using SaasMonitor.Core.Search;
 using SaasMonitor.Embedded.Search;
 using SaasMonitor.Tests.Conformance;
@@ -161,6 +162,40 @@ public sealed class LuceneSearchStoreTests : IDisposable
         var terms = () => store.TermsAsync(new SearchQuery(), LogFields.Message, 10, Ct);
 
         await terms.Should().ThrowAsync<ArgumentException>();
+    }
+
+    [Fact]
+    public async Task Terms_of_a_keyword_without_doc_values_are_counted_from_the_index()
+    {
+        using var store = new LuceneSearchStore(Options);
+        await store.UpsertAsync([.. Catalogue().Select((e, i) => e with { TenantId = i < 3 ? "tenant-a" : "tenant-b" })], Ct);
+        await store.FlushAsync(Ct);
+
+        var terms = await store.TermsAsync(new SearchQuery { Levels = [LogLevels.Error, LogLevels.Critical, LogLevels.Debug] }, LogFields.TenantId, 10, Ct);
+
+        terms.Should().Equal(new TermCount("tenant-b", 3), new TermCount("tenant-a", 1));
+    }
+
+    [Fact]
+    public async Task A_batch_indexed_on_two_threads_keeps_one_event_per_id_the_last_copy()
+    {
+        using var store = new LuceneSearchStore(new LuceneSearchOptions { Directory = _folder.Path, IndexingThreads = 2 });
+        var first = Many(2_000, Day1, TimeSpan.FromSeconds(1));
+        var batch = first.Concat(first.Select(e => e with { Message = "second copy" })).ToList();
+
+        await store.UpsertAsync(batch, Ct);
+        await store.FlushAsync(Ct);
+
+        (await store.CountAsync(new SearchQuery(), Ct)).Should().Be(2_000);
+        (await store.CountAsync(new SearchQuery { Text = "\"second copy\"" }, Ct)).Should().Be(2_000);
+    }
+
+    [Fact]
+    public void Indexing_threads_must_be_at_least_one()
+    {
+        var create = () => new LuceneSearchStore(new LuceneSearchOptions { Directory = _folder.Path, IndexingThreads = 0 });
+
+        create.Should().Throw<ArgumentOutOfRangeException>();
     }
 
     private string[] DayFolders() =>
