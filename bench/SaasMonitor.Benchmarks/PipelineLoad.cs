@@ -17,7 +17,8 @@ namespace SaasMonitor.Benchmarks;
 /// End-to-end load benchmark of the all-in-one server: HTTP JSON-lines batches → journal → parser → index + KPIs.
 /// Reports sustained events/s until every acknowledged event is searchable and counted, ingest-to-searchable
 /// latency of probe events (p50/p99), and the ratio to the slowest stage run alone on the same data.
-/// Usage: pipeline [--events N] [--batch N] [--senders N]
+/// Usage: pipeline [--events N] [--batch N] [--senders N] [--rate N]. Without --rate the senders go as fast as the
+/// server acknowledges (throughput); with --rate they are paced to N events/s (latency at a sustainable load).
 /// </summary>
 internal static class PipelineLoad
 {
@@ -26,9 +27,10 @@ internal static class PipelineLoad
         var events = Arg(args, "--events", 1_000_000);
         var batchSize = Arg(args, "--batch", 5000);
         var senders = Arg(args, "--senders", 4);
+        var rate = Arg(args, "--rate", 0);
         var dataDir = Path.Combine(Path.GetTempPath(), "saasmon-bench-" + Guid.NewGuid().ToString("N"));
         var batches = Enumerable.Range(0, events / batchSize).Select(b => Batch(b, batchSize)).ToArray();
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {CpuModel()}; events {batches.Length * batchSize:N0} in batches of {batchSize:N0}, {senders} senders");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {CpuModel()}; events {batches.Length * batchSize:N0} in batches of {batchSize:N0}, {senders} senders, {(rate == 0 ? "unpaced" : $"paced at {rate:N0} events/s")}");
 
         var (parseAlone, indexAlone) = await StagesAloneAsync(batches, dataDir + "-stages");
         Console.WriteLine($"stage alone: parse {parseAlone:N0} events/s, index {indexAlone:N0} events/s (one thread each)");
@@ -50,6 +52,11 @@ internal static class PipelineLoad
                 int b;
                 while ((b = Interlocked.Increment(ref next)) < batches.Length)
                 {
+                    if (rate > 0 && TimeSpan.FromSeconds((double)b * batchSize / rate) - Stopwatch.GetElapsedTime(started) is { Ticks: > 0 } wait)
+                    {
+                        await Task.Delay(wait);
+                    }
+
                     using var content = new ByteArrayContent(batches[b]);
                     content.Headers.ContentType = new("application/x-ndjson");
                     using var response = await client.PostAsync("/api/ingest", content);

@@ -12,14 +12,17 @@ namespace Indexer.Worker;
 
 /// <summary>
 /// Bulk-writes events into the search store by their deterministic id (a replay overwrites, never duplicates).
-/// Offsets are committed only after the store has made the batches durable, at most once a second.
+/// Offsets are committed only after the store has made the batches durable. The bus is the index's write-ahead
+/// log: a store commit (an fsync of new segments) runs every few seconds, and after a crash the events since the
+/// last one are indexed again from the bus. Searches see new events within the store's refresh interval (~1 s),
+/// independent of commits.
 /// </summary>
 internal sealed class IndexerService(IMessageBus bus, ISearchStore search, IOptions<SaasMonitorOptions> options, TimeProvider time, ILogger<IndexerService> logger)
     : BatchConsumerService(bus, logger)
 {
     public const string GroupName = "indexer";
 
-    private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(10);
     private static readonly KeyValuePair<string, object?> StageTag = PipelineMetrics.Stage("indexer");
 
     private long _lastFlush = time.GetTimestamp();
