@@ -18,7 +18,7 @@ internal static class IndexFields
     /// <summary>Keyword fields, each held as one untokenised term.</summary>
     public static readonly IReadOnlyList<string> Keywords = [.. LogFields.Keywords, LogFields.StatusCode];
 
-    private static readonly FrozenSet<string> AggregatedSet = new[]
+    private static readonly FrozenSet<string> DocValuesSet = new[]
     {
         Id, LogFields.Level, LogFields.Service, LogFields.Server, LogFields.Endpoint, LogFields.Method, LogFields.StatusCode,
     }.ToFrozenSet(StringComparer.Ordinal);
@@ -36,7 +36,7 @@ internal static class IndexFields
     /// sort or range over. The others (addresses, user, tenant and trace ids, sources) are only matched; counting
     /// their terms un-inverts the index once per segment.
     /// </summary>
-    public static bool HasDocValues(string field) => AggregatedSet.Contains(field);
+    public static bool HasDocValues(string field) => DocValuesSet.Contains(field);
 
     /// <summary>Fields a query may name.</summary>
     public static bool IsSearchable(string field) =>
