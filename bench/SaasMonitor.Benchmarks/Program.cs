@@ -6,12 +6,15 @@ namespace SaasMonitor.Benchmarks;
 // (InternalsVisibleTo), which a top-level Program here would collide with (CS0436).
 public static class Program
 {
-    /// <summary>"pipeline [--events N] [--batch N] [--senders N]": the end-to-end load benchmark; anything else: BenchmarkDotNet.</summary>
+    /// <summary>"pipeline ...": the end-to-end load benchmark; "scale ...": search and KPI latency at 10M events; anything else: BenchmarkDotNet.</summary>
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length > 0 && args[0] == "pipeline")
+        switch (args.FirstOrDefault())
         {
-            return await PipelineLoad.RunAsync(args[1..]);
+            case "pipeline":
+                return await PipelineLoad.RunAsync(args[1..]);
+            case "scale":
+                return await ScaleLoad.RunAsync(args[1..]);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
