@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SaasMonitor.Hosting;
@@ -20,6 +21,9 @@ public static class DashboardExtensions
     {
         app.MapSearch();
         app.MapKpis();
+
+        // Until the web UI lands, the front page is the browsable API reference.
+        app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
         return app;
     }
 }

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using SaasMonitor.Core.Search;
 using SaasMonitor.Hosting;
 
@@ -12,13 +11,7 @@ public static class IndexerExtensions
     public static WebApplicationBuilder AddIndexerWorker(this WebApplicationBuilder builder)
     {
         builder.Services.AddConsumerModule<IndexerService>(PipelineModule.Indexer, IndexerService.GroupName, t => t.Events);
-        builder.Services.AddHousekeeping("index retention", TimeSpan.FromHours(1), (sp, ct) =>
-        {
-            var days = sp.GetRequiredService<IOptions<SaasMonitorOptions>>().Value.EventRetentionDays;
-            return days == 0
-                ? Task.CompletedTask
-                : sp.GetRequiredService<ISearchStore>().DeleteOlderThanAsync(sp.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-days), ct);
-        });
+        builder.Services.AddEventRetention("index retention", (sp, cutoff, ct) => sp.GetRequiredService<ISearchStore>().DeleteOlderThanAsync(cutoff, ct));
         return builder;
     }
 }

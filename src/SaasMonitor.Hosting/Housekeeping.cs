@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace SaasMonitor.Hosting;
 
@@ -38,4 +39,15 @@ public static class HousekeepingExtensions
     /// <summary>Runs <paramref name="work"/> at start and then every <paramref name="interval"/>; failures are logged, never fatal.</summary>
     public static IServiceCollection AddHousekeeping(this IServiceCollection services, string name, TimeSpan interval, Func<IServiceProvider, CancellationToken, Task> work) =>
         services.AddSingleton<IHostedService>(sp => new Housekeeping(name, interval, work, sp, sp.GetRequiredService<ILogger<Housekeeping>>()));
+
+    /// <summary>
+    /// Hourly, drops what is older than <see cref="SaasMonitorOptions.EventRetentionDays"/> by event time:
+    /// <paramref name="drop"/> gets the cutoff. Nothing runs while the setting is 0 (keep forever).
+    /// </summary>
+    public static IServiceCollection AddEventRetention(this IServiceCollection services, string name, Func<IServiceProvider, DateTimeOffset, CancellationToken, Task> drop) =>
+        services.AddHousekeeping(name, TimeSpan.FromHours(1), (sp, ct) =>
+        {
+            var days = sp.GetRequiredService<IOptions<SaasMonitorOptions>>().Value.EventRetentionDays;
+            return days == 0 ? Task.CompletedTask : drop(sp, sp.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-days), ct);
+        });
 }

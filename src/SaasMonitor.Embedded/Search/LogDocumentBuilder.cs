@@ -105,7 +105,7 @@ internal sealed class LogDocumentBuilder
     {
         _json.SetLength(0);
         _jsonWriter.Reset(_json);
-        JsonSerializer.Serialize(_jsonWriter, e, SearchJsonContext.Default.LogEvent);
+        JsonSerializer.Serialize(_jsonWriter, e, LogEventJson.Default.LogEvent);
         _jsonWriter.Flush();
         _storedBytes.Bytes = _json.GetBuffer();
         _storedBytes.Offset = 0;
