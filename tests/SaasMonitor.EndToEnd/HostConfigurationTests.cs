@@ -6,6 +6,7 @@ using SaasMonitor.Hosting;
 
 namespace SaasMonitor.EndToEnd;
 
+/// <summary>Tests that touch process-wide state (environment variables, memory measurements) run alone, after the others.</summary>
 [CollectionDefinition(nameof(ProcessEnvironment), DisableParallelization = true)]
 public sealed class ProcessEnvironment;
 
