@@ -120,17 +120,52 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
         }
 
         var end = request.From + request.Size;
-        var top = snapshot.Searcher.SearchAfter(after, query, null, end + 1, SearchCursor.SortOf(request.Sort), false, false);
-        var hits = new List<LogEvent>(Math.Max(0, Math.Min(end, top.ScoreDocs.Length) - request.From));
+        var top = request.Sort == SearchSort.SlowestFirst
+            ? TopAcrossDays(snapshot, query, after, end + 1)
+            : TopDayByDay(snapshot, query, after, end + 1, newestFirst: request.Sort == SearchSort.NewestFirst);
+        var hits = new List<LogEvent>(Math.Max(0, Math.Min(end, top.Hits.Count) - request.From));
         var source = new SourceVisitor();
-        for (var i = request.From; i < end && i < top.ScoreDocs.Length; i++)
+        for (var i = request.From; i < end && i < top.Hits.Count; i++)
         {
-            snapshot.Searcher.Doc(top.ScoreDocs[i].Doc, source);
+            top.Hits[i].Searcher.Doc(top.Hits[i].Hit.Doc, source);
             hits.Add(source.TakeEvent());
         }
 
-        var next = top.ScoreDocs.Length > end ? SearchCursor.Encode(request.Sort, (FieldDoc)top.ScoreDocs[end - 1]) : null;
-        return Task.FromResult(new SearchPage(top.TotalHits, hits, next));
+        var next = top.Hits.Count > end ? SearchCursor.Encode(request.Sort, top.Hits[end - 1].Hit) : null;
+        return Task.FromResult(new SearchPage(top.Total, hits, next));
+    }
+
+    /// <summary>Sorting by response time: one search over every day's reader.</summary>
+    private static (long Total, List<(IndexSearcher Searcher, FieldDoc Hit)> Hits) TopAcrossDays(Snapshot snapshot, Query query, FieldDoc? after, int count)
+    {
+        var top = snapshot.Searcher.SearchAfter(after, query, null, count, SearchCursor.SortOf(SearchSort.SlowestFirst), false, false);
+        return (top.TotalHits, [.. top.ScoreDocs.Select(d => (snapshot.Searcher, (FieldDoc)d))]);
+    }
+
+    /// <summary>
+    /// Sorting by time: days hold disjoint time ranges, so they are searched one at a time in sort order and the
+    /// search stops as soon as it has enough hits; the remaining days are only counted. This keeps "newest 50 of
+    /// everything" from sorting every event of every day.
+    /// </summary>
+    private static (long Total, List<(IndexSearcher Searcher, FieldDoc Hit)> Hits) TopDayByDay(Snapshot snapshot, Query query, FieldDoc? after, int count, bool newestFirst)
+    {
+        var sort = SearchCursor.SortOf(newestFirst ? SearchSort.NewestFirst : SearchSort.OldestFirst);
+        var afterMs = after is null ? (long?)null : ((J2N.Numerics.Int64)after.Fields[0]).ToInt64();
+        var hits = new List<(IndexSearcher, FieldDoc)>(count);
+        foreach (var (day, searcher) in snapshot.Days(newestFirst))
+        {
+            var dayStart = DayStartMs(day);
+            var passed = afterMs is { } a && (newestFirst ? dayStart > a : DayStartMs(day.AddDays(1)) <= a);
+            if (hits.Count >= count || passed)
+            {
+                continue;
+            }
+
+            var top = searcher.SearchAfter(after, query, null, count - hits.Count, sort, false, false);
+            hits.AddRange(top.ScoreDocs.Select(d => (searcher, (FieldDoc)d)));
+        }
+
+        return (snapshot.Count(query), hits);
     }
 
     public Task<LogEvent?> GetAsync(string id, CancellationToken ct)
@@ -456,8 +491,20 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
             Searcher = new IndexSearcher(_reader);
         }
 
+        /// <summary>Each day's own searcher, newest or oldest day first.</summary>
+        public IEnumerable<(DateOnly Day, IndexSearcher Searcher)> Days(bool newestFirst)
+        {
+            var days = newestFirst ? _acquired.OrderByDescending(a => a.Partition.Day) : _acquired.OrderBy(a => a.Partition.Day);
+            return days.Select(a => (a.Partition.Day, new IndexSearcher(a.Reader)));
+        }
+
         public long Count(Query query)
         {
+            if (query is MatchAllDocsQuery)
+            {
+                return _reader!.NumDocs;
+            }
+
             var counter = new TotalHitCountCollector();
             Searcher.Search(query, counter);
             return counter.TotalHits;

@@ -471,4 +471,33 @@ public abstract class SearchStoreConformanceTests
         (await IdsAsync(store, new SearchQuery())).Should().Equal("recent", "afternoon");
         (await store.GetAsync("old", Ct)).Should().BeNull();
     }
+
+    [Theory]
+    [InlineData(SearchSort.NewestFirst)]
+    [InlineData(SearchSort.OldestFirst)]
+    public async Task Pages_and_cursors_over_several_days_follow_time_order_with_every_event_once(SearchSort sort)
+    {
+        var events = Enumerable.Range(0, 60)
+            .Select(i => SearchTestEvents.Event($"d{i:D2}", SearchTestEvents.Day1.AddHours(i * 2.5)) with { Level = i % 3 == 0 ? LogLevels.Error : LogLevels.Info })
+            .ToList();
+        var store = await StoreWithAsync(events);
+        var errors = events.Where(e => e.Level == LogLevels.Error);
+        var expected = (sort == SearchSort.NewestFirst ? errors.OrderByDescending(e => e.Timestamp) : errors.OrderBy(e => e.Timestamp)).Select(e => e.Id).ToList();
+        var query = new SearchQuery { Levels = [LogLevels.Error] };
+
+        var walked = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await store.SearchAsync(new SearchRequest(query) { Sort = sort, Size = 3, After = cursor }, Ct);
+            page.Total.Should().Be(expected.Count);
+            walked.AddRange(page.Hits.Select(h => h.Id));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        walked.Should().Equal(expected);
+        var secondPage = await store.SearchAsync(new SearchRequest(query) { Sort = sort, Size = 4, From = 4 }, Ct);
+        secondPage.Hits.Select(h => h.Id).Should().Equal(expected.Skip(4).Take(4));
+    }
 }
