@@ -144,28 +144,30 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
 
     /// <summary>
     /// Sorting by time: days hold disjoint time ranges, so they are searched one at a time in sort order and the
-    /// search stops as soon as it has enough hits; the remaining days are only counted. This keeps "newest 50 of
-    /// everything" from sorting every event of every day.
+    /// search stops as soon as it has enough hits; the remaining days are only counted (a searched day's count comes
+    /// with its hits). This keeps "newest 50 of everything" from sorting every event of every day.
     /// </summary>
     private static (long Total, List<(IndexSearcher Searcher, FieldDoc Hit)> Hits) TopDayByDay(Snapshot snapshot, Query query, FieldDoc? after, int count, bool newestFirst)
     {
         var sort = SearchCursor.SortOf(newestFirst ? SearchSort.NewestFirst : SearchSort.OldestFirst);
         var afterMs = after is null ? (long?)null : ((J2N.Numerics.Int64)after.Fields[0]).ToInt64();
         var hits = new List<(IndexSearcher, FieldDoc)>(count);
+        long total = 0;
         foreach (var (day, searcher) in snapshot.Days(newestFirst))
         {
-            var dayStart = DayStartMs(day);
-            var passed = afterMs is { } a && (newestFirst ? dayStart > a : DayStartMs(day.AddDays(1)) <= a);
+            var passed = afterMs is { } a && (newestFirst ? DayStartMs(day) > a : DayStartMs(day.AddDays(1)) <= a);
             if (hits.Count >= count || passed)
             {
+                total += Snapshot.Count(searcher, query);
                 continue;
             }
 
             var top = searcher.SearchAfter(after, query, null, count - hits.Count, sort, false, false);
+            total += top.TotalHits;
             hits.AddRange(top.ScoreDocs.Select(d => (searcher, (FieldDoc)d)));
         }
 
-        return (snapshot.Count(query), hits);
+        return (total, hits);
     }
 
     public Task<LogEvent?> GetAsync(string id, CancellationToken ct)
@@ -498,15 +500,18 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
             return days.Select(a => (a.Partition.Day, new IndexSearcher(a.Reader)));
         }
 
-        public long Count(Query query)
+        public long Count(Query query) => Count(Searcher, query);
+
+        /// <summary>Matches of <paramref name="query"/> in what <paramref name="searcher"/> reads; no scan for "everything".</summary>
+        public static long Count(IndexSearcher searcher, Query query)
         {
             if (query is MatchAllDocsQuery)
             {
-                return _reader!.NumDocs;
+                return searcher.IndexReader.NumDocs;
             }
 
             var counter = new TotalHitCountCollector();
-            Searcher.Search(query, counter);
+            searcher.Search(query, counter);
             return counter.TotalHits;
         }
 
