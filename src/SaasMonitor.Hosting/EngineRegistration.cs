@@ -8,7 +8,6 @@ using SaasMonitor.Core.Metadata;
 using SaasMonitor.Core.Search;
 using SaasMonitor.Embedded.Cache;
 using SaasMonitor.Embedded.Files;
-using SaasMonitor.Embedded.Journal;
 using SaasMonitor.Embedded.Search;
 using SaasMonitor.Embedded.Sqlite;
 
@@ -22,11 +21,7 @@ internal static class EngineRegistration
         services.AddMemoryCache();
         services.AddSingleton<IHotCache>(sp => new MemoryHotCache(sp.GetRequiredService<IMemoryCache>()));
 
-        services.AddSingleton<IMessageBus>(sp =>
-        {
-            var o = Options(sp);
-            return new JournalBus(new JournalOptions { Directory = Path.Combine(o.DataDirectory, "journal"), FsyncOnCommit = o.Fsync });
-        });
+        services.AddSingleton(sp => BusFactory.Create(Options(sp)));
         services.AddSingleton<ISearchStore>(sp =>
             new LuceneSearchStore(new LuceneSearchOptions { Directory = Path.Combine(Options(sp).DataDirectory, "index") }));
         services.AddSingleton(sp => Sqlite(sp));

@@ -49,4 +49,13 @@ public interface IBusConsumer : IAsyncDisposable
 
     /// <summary>Moves this member's read position in an owned partition; the committed offset is unchanged.</summary>
     void Seek(TopicPartitionOffset position);
+
+    /// <summary>
+    /// Stops delivering messages of these owned partitions until <see cref="Resume"/> (or until they are revoked).
+    /// A member under downstream back-pressure pauses and keeps calling <see cref="ConsumeAsync"/>, so it stays in the group.
+    /// </summary>
+    void Pause(IReadOnlyCollection<TopicPartition> partitions);
+
+    /// <summary>Delivers messages of these partitions again, from the position where they were paused.</summary>
+    void Resume(IReadOnlyCollection<TopicPartition> partitions);
 }

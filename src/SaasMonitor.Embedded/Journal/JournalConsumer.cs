@@ -9,6 +9,7 @@ internal sealed class JournalConsumer : IBusConsumer
     private readonly JournalBus _bus;
     private readonly ConsumerGroup _group;
     private readonly RebalanceHandlers? _handlers;
+    private readonly HashSet<TopicPartition> _paused = [];
     private TopicPartition[] _assignment = [];
     private PartitionCursor[] _cursors = [];
     private int _generation;
@@ -79,6 +80,18 @@ internal sealed class JournalConsumer : IBusConsumer
         cursor.Seek(position.Offset);
     }
 
+    public void Pause(IReadOnlyCollection<TopicPartition> partitions)
+    {
+        ThrowIfUnusable();
+        _paused.UnionWith(partitions.Where(p => Array.IndexOf(_assignment, p) >= 0));
+    }
+
+    public void Resume(IReadOnlyCollection<TopicPartition> partitions)
+    {
+        ThrowIfUnusable();
+        _paused.ExceptWith(partitions);
+    }
+
     public ValueTask DisposeAsync()
     {
         if (!_disposed)
@@ -100,7 +113,11 @@ internal sealed class JournalConsumer : IBusConsumer
         var cursors = _cursors;
         for (var i = 0; i < cursors.Length && messages.Count < maxMessages; i++)
         {
-            cursors[(_nextCursor + i) % cursors.Length].ReadInto(messages, maxMessages);
+            var cursor = cursors[(_nextCursor + i) % cursors.Length];
+            if (!_paused.Contains(cursor.TopicPartition))
+            {
+                cursor.ReadInto(messages, maxMessages);
+            }
         }
 
         // Start with the next partition on the next call, so a busy partition cannot starve the others.
@@ -124,6 +141,7 @@ internal sealed class JournalConsumer : IBusConsumer
 
         _generation = generation;
         _assignment = assignment;
+        _paused.Clear();
         var starts = new Dictionary<TopicPartition, long>();
         foreach (var start in _handlers?.Assigned?.Invoke(assignment) ?? [])
         {

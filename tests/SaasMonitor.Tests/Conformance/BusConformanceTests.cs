@@ -324,6 +324,24 @@ public abstract class BusConformanceTests
     }
 
     [Fact]
+    public async Task A_paused_partition_delivers_nothing_until_resumed_and_then_continues_where_it_stopped()
+    {
+        await using var bus = await CreateBusAsync();
+        var topic = await CreateTopicAsync(bus, 2);
+        await bus.ProduceAsync(topic, [Message("a0", partition: 0), Message("b0", partition: 1)], Ct);
+        await using var member = bus.Subscribe(UniqueName("group"), [topic]);
+        (await ConsumeAtLeastAsync(member, 2)).Select(ValueOf).Should().BeEquivalentTo("a0", "b0");
+
+        member.Pause([new TopicPartition(topic, 0)]);
+        await bus.ProduceAsync(topic, [Message("a1", partition: 0), Message("b1", partition: 1)], Ct);
+        (await ConsumeAtLeastAsync(member, 1)).Select(ValueOf).Should().Equal("b1");
+        (await member.ConsumeAsync(10, TimeSpan.FromSeconds(1), Ct)).Should().BeEmpty("partition 0 is paused");
+
+        member.Resume([new TopicPartition(topic, 0)]);
+        (await ConsumeAtLeastAsync(member, 1)).Select(ValueOf).Should().Equal("a1");
+    }
+
+    [Fact]
     public async Task Consuming_with_nothing_to_read_returns_empty_after_the_wait()
     {
         await using var bus = await CreateBusAsync();

@@ -1,0 +1,14 @@
+using SaasMonitor.Core.Bus;
+using SaasMonitor.Embedded.Journal;
+
+namespace SaasMonitor.Hosting;
+
+/// <summary>Opens the bus <see cref="SaasMonitorOptions.Bus"/> names: for the server's modules and for operator commands.</summary>
+public static class BusFactory
+{
+    public static IMessageBus Create(SaasMonitorOptions options)
+    {
+        Directory.CreateDirectory(options.DataDirectory);
+        return new JournalBus(new JournalOptions { Directory = Path.Combine(options.DataDirectory, "journal"), FsyncOnCommit = options.Fsync });
+    }
+}
