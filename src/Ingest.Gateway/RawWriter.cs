@@ -27,8 +27,9 @@ internal sealed class RawWriter(IMessageBus bus, IOptions<SaasMonitorOptions> op
         var messages = new BusMessage[chunks.Count];
         for (var i = 0; i < chunks.Count; i++)
         {
-            var headers = new List<MessageHeader>(4)
+            var headers = new List<MessageHeader>(5)
             {
+                MessageSchemas.Raw.Header,
                 new(RawRecordHeaders.Format, FormatName(chunks[i].Format)),
                 new(RawRecordHeaders.Source, sourceBytes),
                 new(RawRecordHeaders.ReceivedAt, receivedAt),

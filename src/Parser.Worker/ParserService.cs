@@ -27,6 +27,9 @@ internal sealed class ParserService(IMessageBus bus, IMetadataStore metadata, IO
     private static readonly byte[] WorkerVersion = Encoding.UTF8.GetBytes(
         typeof(ParserService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0");
 
+    // Every event message shares this one list: the schema header is pre-encoded, nothing is allocated per event.
+    private static readonly MessageHeader[] EventHeaders = [MessageSchemas.Events.Header];
+
     private readonly LogParser _parser = new();
     private readonly List<LogEvent> _events = [];
     private readonly List<ParseFailure> _failures = [];
@@ -73,6 +76,7 @@ internal sealed class ParserService(IMessageBus bus, IMetadataStore metadata, IO
                 eventMessages.Add(new BusMessage(JsonSerializer.SerializeToUtf8Bytes(e, LogEventJson.Default.LogEvent))
                 {
                     Key = Encoding.UTF8.GetBytes(e.Id),
+                    Headers = EventHeaders,
                     Partition = raw.Partition,
                 });
             }
@@ -112,6 +116,7 @@ internal sealed class ParserService(IMessageBus bus, IMetadataStore metadata, IO
     {
         Headers =
         [
+            MessageSchemas.DeadLetter.Header,
             Header(DeadLetterHeaders.OriginTopic, raw.Topic),
             Header(DeadLetterHeaders.OriginPartition, raw.Partition.ToString(CultureInfo.InvariantCulture)),
             Header(DeadLetterHeaders.OriginOffset, raw.Offset.ToString(CultureInfo.InvariantCulture)),

@@ -3,6 +3,7 @@ namespace SaasMonitor.Core.Events;
 /// <summary>
 /// Header names of a raw record on <see cref="Topics.Raw"/>. A raw record's value holds one or more
 /// log records in the format its <see cref="Format"/> header names (see <see cref="RawFormat"/>).
+/// Records written by the gateway also carry <see cref="MessageSchemas.HeaderName"/> = <c>logs.raw.v1</c> (<see cref="MessageSchemas.Raw"/>).
 /// </summary>
 public static class RawRecordHeaders
 {
@@ -13,7 +14,10 @@ public static class RawRecordHeaders
     public const string ReceivedAt = "received-at";
 }
 
-/// <summary>Header names of a dead-letter record on <see cref="Topics.DeadLetter"/>.</summary>
+/// <summary>
+/// Header names of a dead-letter record on <see cref="Topics.DeadLetter"/>, which also carries
+/// <see cref="MessageSchemas.HeaderName"/> = <c>logs.dlq.v1</c> (<see cref="MessageSchemas.DeadLetter"/>).
+/// </summary>
 public static class DeadLetterHeaders
 {
     public const string OriginTopic = "origin-topic";
