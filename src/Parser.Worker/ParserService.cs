@@ -27,6 +27,8 @@ internal sealed class ParserService(IMessageBus bus, IMetadataStore metadata, IO
     private static readonly byte[] WorkerVersion = Encoding.UTF8.GetBytes(
         typeof(ParserService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0");
 
+    private static readonly byte[] FirstAttempt = "1"u8.ToArray();
+
     private readonly LogParser _parser = new();
     private readonly List<LogEvent> _events = [];
     private readonly List<ParseFailure> _failures = [];
@@ -118,12 +120,26 @@ internal sealed class ParserService(IMessageBus bus, IMetadataStore metadata, IO
             Header(DeadLetterHeaders.OriginIndex, failure.Index.ToString(CultureInfo.InvariantCulture)),
             Header(DeadLetterHeaders.ErrorType, failure.ErrorType),
             Header(DeadLetterHeaders.ErrorMessage, failure.Reason),
-            Header(DeadLetterHeaders.Attempt, "1"),
+            new MessageHeader(DeadLetterHeaders.Attempt, AttemptOf(raw)),
             Header(DeadLetterHeaders.FailedAt, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
             new MessageHeader(DeadLetterHeaders.WorkerVersion, WorkerVersion),
             .. raw.Headers.Where(h => h.Key is RawRecordHeaders.Source or RawRecordHeaders.FileId or RawRecordHeaders.Format),
         ],
     };
+
+    /// <summary>A redriven raw record carries the attempt it is (2 after its first redrive); a new record is attempt 1.</summary>
+    private static ReadOnlyMemory<byte> AttemptOf(ConsumedMessage raw)
+    {
+        foreach (var h in raw.Headers)
+        {
+            if (h.Key == DeadLetterHeaders.Attempt)
+            {
+                return h.Value;
+            }
+        }
+
+        return FirstAttempt;
+    }
 
     private static MessageHeader Header(string key, string value) => new(key, Encoding.UTF8.GetBytes(value));
 }
