@@ -99,7 +99,7 @@ public sealed class OperatorCommandTests : IDisposable
 
         var (listCode, list, _) = await RunAsync("dlq", "list", "--data-dir", _dataDir);
         listCode.Should().Be(0);
-        list.Should().Contain("0:0  ").And.Contain("json-syntax").And.Contain($"origin {Topics.Raw}/2/7#0").And.Contain("2 of 2 dead letter(s)");
+        list.Should().Contain("0:0  ").And.Contain("invalid-json").And.Contain($"origin {Topics.Raw}/2/7#0").And.Contain("2 of 2 dead letter(s)");
 
         var (firstCode, first, _) = await RunAsync("dlq", "redrive", "--all", "--format", "text", "--data-dir", _dataDir);
         var (secondCode, second, _) = await RunAsync("dlq", "redrive", "--all", "--data-dir", _dataDir);
@@ -162,7 +162,7 @@ public sealed class OperatorCommandTests : IDisposable
             Header(DeadLetterHeaders.OriginPartition, "2"),
             Header(DeadLetterHeaders.OriginOffset, originOffset.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             Header(DeadLetterHeaders.OriginIndex, "0"),
-            Header(DeadLetterHeaders.ErrorType, "json-syntax"),
+            Header(DeadLetterHeaders.ErrorType, "invalid-json"),
             Header(DeadLetterHeaders.ErrorMessage, "unexpected character"),
             Header(DeadLetterHeaders.Attempt, "1"),
             Header(DeadLetterHeaders.FailedAt, "2025-05-01T12:00:00.0000000+00:00"),
