@@ -29,6 +29,7 @@ internal sealed class ParserService(IMessageBus bus, IMetadataStore metadata, IO
 
     // Every event message shares this one list: the schema header is pre-encoded, nothing is allocated per event.
     private static readonly MessageHeader[] EventHeaders = [MessageSchemas.Events.Header];
+    private static readonly byte[] FirstAttempt = "1"u8.ToArray();
 
     private readonly LogParser _parser = new();
     private readonly List<LogEvent> _events = [];
@@ -123,12 +124,26 @@ internal sealed class ParserService(IMessageBus bus, IMetadataStore metadata, IO
             Header(DeadLetterHeaders.OriginIndex, failure.Index.ToString(CultureInfo.InvariantCulture)),
             Header(DeadLetterHeaders.ErrorType, failure.ErrorType),
             Header(DeadLetterHeaders.ErrorMessage, failure.Reason),
-            Header(DeadLetterHeaders.Attempt, "1"),
+            new MessageHeader(DeadLetterHeaders.Attempt, AttemptOf(raw)),
             Header(DeadLetterHeaders.FailedAt, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
             new MessageHeader(DeadLetterHeaders.WorkerVersion, WorkerVersion),
             .. raw.Headers.Where(h => h.Key is RawRecordHeaders.Source or RawRecordHeaders.FileId or RawRecordHeaders.Format),
         ],
     };
+
+    /// <summary>A redriven raw record carries the attempt it is (2 after its first redrive); a new record is attempt 1.</summary>
+    private static ReadOnlyMemory<byte> AttemptOf(ConsumedMessage raw)
+    {
+        foreach (var h in raw.Headers)
+        {
+            if (h.Key == DeadLetterHeaders.Attempt)
+            {
+                return h.Value;
+            }
+        }
+
+        return FirstAttempt;
+    }
 
     private static MessageHeader Header(string key, string value) => new(key, Encoding.UTF8.GetBytes(value));
 }

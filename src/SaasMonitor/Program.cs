@@ -1,3 +1,10 @@
 using SaasMonitor;
+using SaasMonitor.Operator;
 
-AllInOne.Build(args).Run();
+if (OperatorCommands.Handles(args))
+{
+    return await OperatorCommands.RunAsync(args, Console.Out, Console.Error);
+}
+
+await AllInOne.Build(args).RunAsync();
+return 0;

@@ -1,0 +1,82 @@
+using System.CommandLine;
+using SaasMonitor.Core.Bus;
+
+namespace SaasMonitor.Operator;
+
+/// <summary>
+/// saasmon's operator verbs: <c>saasmon replay ...</c> and <c>saasmon dlq list|show|redrive ...</c>.
+/// They read the server's configuration and work on its bus through the bus port only, so they serve both shapes.
+/// </summary>
+public static class OperatorCommands
+{
+    private static readonly string[] Verbs = ["replay", "dlq"];
+
+    /// <summary>True when <paramref name="args"/> start with an operator verb; otherwise saasmon runs the server.</summary>
+    public static bool Handles(IReadOnlyList<string> args) => args.Count > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
+
+    /// <summary>Runs the operator command in <paramref name="args"/> and returns its exit code (0 when it did its work).</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct = default) =>
+        Build(TimeProvider.System).Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, ct);
+
+    internal static RootCommand Build(TimeProvider time)
+    {
+        var dataDirectory = new Option<string>("--data-dir")
+        {
+            Description = "The server's data folder (also SAASMON_DATA_DIR, SaasMonitor:DataDirectory); default ./data.",
+            Recursive = true,
+        };
+        return new RootCommand("SaasMonitor operator commands. Settings of the server's configuration are accepted as --Section:Key=value.")
+        {
+            dataDirectory,
+            ReplayCommand.Create(dataDirectory, time),
+            DeadLetterCommands.Create(dataDirectory),
+        };
+    }
+
+    /// <summary>
+    /// Sets <paramref name="command"/>'s action: collects the configuration settings among its arguments, opens a
+    /// session, runs <paramref name="run"/>, and reports a refusal as one sentence with exit code 1.
+    /// </summary>
+    internal static void SetAction(Command command, Option<string> dataDirectory, string activity, Func<OperatorSession, ParseResult, CancellationToken, Task> run)
+    {
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(async (parse, ct) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var unknown = parse.UnmatchedTokens.Where(t => !IsSetting(t)).ToList();
+            if (unknown.Count > 0)
+            {
+                await error.WriteLineAsync($"Unrecognized argument(s): {string.Join(' ', unknown)}. Configuration settings take the form --Section:Key=value; see --help.").ConfigureAwait(false);
+                return 2;
+            }
+
+            List<string> settings = [.. parse.UnmatchedTokens];
+            if (parse.GetValue(dataDirectory) is { } dir)
+            {
+                settings.Add($"--data-dir={dir}");
+            }
+
+            try
+            {
+                var session = OperatorSession.Open(settings, activity, parse.InvocationConfiguration.Output);
+                await using (session.ConfigureAwait(false))
+                {
+                    await run(session, parse, ct).ConfigureAwait(false);
+                }
+
+                return 0;
+            }
+            catch (Exception e) when (e is OperatorException or BusException)
+            {
+                await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+                return 1;
+            }
+        });
+    }
+
+    private static bool IsSetting(string token)
+    {
+        var eq = token.IndexOf('=', StringComparison.Ordinal);
+        return token.StartsWith("--", StringComparison.Ordinal) && eq > 0 && token.AsSpan(0, eq).Contains(':');
+    }
+}

@@ -1,0 +1,64 @@
+using System.Net;
+using SaasMonitor.Core;
+
+namespace SaasMonitor.EndToEnd;
+
+/// <summary>
+/// <c>saasmon dlq</c> on the all-in-one server's data: real log lines sent with the wrong format become dead letters,
+/// a redrive with the right format indexes each once, and a second redrive sends nothing.
+/// </summary>
+public sealed class DeadLetterTests : IDisposable
+{
+    private readonly string _dataDir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "saasmon-dlq-" + Guid.NewGuid().ToString("N"))).FullName;
+
+    public void Dispose() => Directory.Delete(_dataDir, recursive: true);
+
+    [Fact]
+    public async Task Plain_lines_sent_as_json_lines_are_redriven_as_text_once()
+    {
+        var lines = File.ReadLines(TestData.PathOf("loghub", "Linux_2k.log")).Take(3).ToArray();
+        await RunServerAsync(async host =>
+        {
+            (await host.IngestAsync(string.Join('\n', lines) + "\n", "application/x-ndjson")).StatusCode.Should().Be(HttpStatusCode.Accepted);
+            await Eventually.HoldsAsync(() => OperatorRuns.CaughtUpAsync(host), TimeSpan.FromSeconds(30), "the parser read the records");
+            (await host.TotalAsync("")).Should().Be(0);
+        });
+
+        var list = await DlqAsync("list");
+        list.Output.Should().Contain("3 of 3 dead letter(s)").And.Contain($"origin {Topics.Raw}/").And.Contain("http/jsonl");
+        list.Output.Split('\n').Count(l => l.StartsWith("0:", StringComparison.Ordinal)).Should().Be(3);
+
+        (await DlqAsync("redrive", "0:0", "--format", "json")).Output.Should().Contain("Re-sent 1 dead letter(s)");
+        await RunServerAsync(host => Eventually.HoldsAsync(() => OperatorRuns.CaughtUpAsync(host), TimeSpan.FromSeconds(30), "the parser read the redriven record"));
+        (await DlqAsync("show", "0:3")).Output.Should().Contain("attempt: 2", "a record failing again after a redrive is its second attempt");
+
+        var redrive = await DlqAsync("redrive", "--all", "--format", "text");
+        redrive.Output.Should().Contain("Re-sent 3 dead letter(s); 1 already redriven.").And.Contain("skipped (already redriven) 0:0");
+        await RunServerAsync(host => Eventually.HoldsAsync(
+            async () => await host.TotalAsync("") == 3 && await OperatorRuns.CaughtUpAsync(host), TimeSpan.FromSeconds(30), "the three lines indexed"));
+
+        (await DlqAsync("redrive", "--all")).Output.Should().Contain("Re-sent 0 dead letter(s)");
+        (await DlqAsync("redrive", "0:1", "0:2")).Output.Should().Contain("Re-sent 0 dead letter(s); 2 already redriven.");
+        await RunServerAsync(async host =>
+        {
+            await Eventually.HoldsAsync(() => OperatorRuns.CaughtUpAsync(host), TimeSpan.FromSeconds(30), "every group caught up");
+            (await host.TotalAsync("")).Should().Be(3);
+        });
+    }
+
+    private async Task RunServerAsync(Func<InProcessHost, Task> work)
+    {
+        var host = await OperatorRuns.StartOnAsync(_dataDir);
+        await using (host)
+        {
+            await work(host);
+        }
+    }
+
+    private async Task<(int Code, string Output, string Error)> DlqAsync(params string[] args)
+    {
+        var result = await OperatorRuns.RunAsync(["dlq", .. args, "--data-dir", _dataDir]);
+        result.Code.Should().Be(0, result.Error);
+        return result;
+    }
+}
