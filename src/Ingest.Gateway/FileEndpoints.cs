@@ -125,9 +125,11 @@ internal static class FileEndpoints
         IMetadataStore metadata,
         IFileBlobStore blobs,
         ISearchStore search,
-        [FromKeyedServices(HousekeepingTasks.DeletedFiles)] IHousekeepingTask? indexerPurge,
+        HttpContext context,
         CancellationToken ct)
     {
+        // Registered only where the indexer runs in this process.
+        var indexerPurge = context.RequestServices.GetKeyedService<IHousekeepingTask>(HousekeepingTasks.DeletedFiles);
         if (!await metadata.MarkFileDeletedAsync(id, ct).ConfigureAwait(false))
         {
             return NotFound(id);

@@ -97,10 +97,18 @@ internal sealed class DayPartition : IDisposable
         {
             _unrefreshed = false;
             Interlocked.Exchange(ref _refreshedAt, _time.GetTimestamp());
-            if (!_readers.MaybeRefresh())
+            try
             {
-                // Another search is refreshing and may have started before the latest change.
-                _unrefreshed = true;
+                if (!_readers.MaybeRefresh())
+                {
+                    // Another search is refreshing and may have started before the latest change.
+                    _unrefreshed = true;
+                }
+            }
+            catch (IOException) when (_writer is null)
+            {
+                // The writer process is replacing its commit, or its retention is removing the day: keep the current
+                // reader until the next refresh.
             }
         }
 
