@@ -4,12 +4,14 @@ using SaasMonitor.Core.Caching;
 using SaasMonitor.Core.Events;
 using SaasMonitor.Core.Kpis;
 using SaasMonitor.Core.Search;
+using SaasMonitor.Hosting;
 
 namespace Dashboard.Web;
 
 /// <summary>
 /// KPIs and chart data, computed from the aggregator's rolled-up windows (never by scanning events) and cached
-/// until the aggregator applies its next batch. Time ranges: from / to as ISO-8601 or now-24h.
+/// until the aggregator applies its next batch (or, with the aggregator in another process, for 2 s).
+/// Time ranges: from / to as ISO-8601 or now-24h.
 /// </summary>
 internal static class KpiEndpoints
 {
@@ -51,11 +53,19 @@ internal static class KpiEndpoints
         int.TryParse(r.Query["limit"], out var n) ? Math.Clamp(n, 1, 100) : 10;
 }
 
-/// <summary>Reads windows for a time range and shapes them, through the hot cache.</summary>
-internal sealed class Kpis(IKpiStore store, IHotCache cache, TimeProvider time)
+/// <summary>
+/// Reads windows for a time range and shapes them, through the hot cache. An aggregator in this process invalidates
+/// the cache after every batch it applies, so answers are kept up to 30 s; an aggregator in another process cannot
+/// reach this cache, so answers are kept 2 s, which bounds how stale a KPI can be.
+/// </summary>
+internal sealed class Kpis(IKpiStore store, IHotCache cache, TimeProvider time, IEnumerable<PipelineModule> modules)
 {
-    private static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(30);
+    /// <summary>How long an answer about a range relative to now is kept at most, as "now" moves on.</summary>
+    private static readonly TimeSpan RelativeRangeTtl = TimeSpan.FromSeconds(5);
+
     private static readonly TimeSpan MaxHourlyRange = TimeSpan.FromDays(31);
+
+    private readonly TimeSpan _cacheTtl = modules.Runs(PipelineModule.Aggregator) ? TimeSpan.FromSeconds(30) : TimeSpan.FromSeconds(2);
 
     public async Task<IResult> ChartAsync<T>(
         HttpRequest request,
@@ -86,7 +96,7 @@ internal sealed class Kpis(IKpiStore store, IHotCache cache, TimeProvider time)
     public async Task<IResult> StatsAsync(ISearchStore search, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var stats = await cache.GetOrCreateAsync(CacheRegions.Kpi, "stats", CacheTtl, async c =>
+        var stats = await cache.GetOrCreateAsync(CacheRegions.Kpi, "stats", _cacheTtl, async c =>
         {
             var all = await store.QueryAsync(new KpiQuery(KpiGranularity.Day), c).ConfigureAwait(false);
             var allUsers = await store.QueryUsersAsync(new KpiQuery(KpiGranularity.Day), c).ConfigureAwait(false);
@@ -119,7 +129,7 @@ internal sealed class Kpis(IKpiStore store, IHotCache cache, TimeProvider time)
 
     private static double? Round(double? v) => v is { } x ? Math.Round(x, 2) : null;
 
-    private static TimeSpan TimeSpanFor(DateTimeOffset? from) => from is null ? CacheTtl : TimeSpan.FromSeconds(5);
+    private TimeSpan TimeSpanFor(DateTimeOffset? from) => from is null || _cacheTtl < RelativeRangeTtl ? _cacheTtl : RelativeRangeTtl;
 }
 
 public sealed record ChartResponse<T>(string Granularity, DateTimeOffset? From, DateTimeOffset? To, T Data);

@@ -3,10 +3,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using SaasMonitor.Core.Metadata;
 using SaasMonitor.Core.Search;
+using SaasMonitor.Hosting;
 
 namespace Ingest.Gateway;
 
@@ -32,7 +34,9 @@ internal static class FileEndpoints
         files.MapGet("/files/{id}", GetAsync).WithName("GetFile").WithSummary("One uploaded file with its processing progress.")
             .Produces<FileView>().ProducesProblem(StatusCodes.Status404NotFound);
         files.MapGet("/files/{id}/download", DownloadAsync).WithName("DownloadFile").WithSummary("The original bytes of an uploaded file.");
-        files.MapDelete("/files/{id}", DeleteAsync).WithName("DeleteFile").WithSummary("Delete a file, its stored bytes and its events from the index.");
+        files.MapDelete("/files/{id}", DeleteAsync).WithName("DeleteFile").WithSummary("Delete a file, its stored bytes and its events from the index.")
+            .WithDescription("The file disappears at once. Its events are removed by the indexer: 200 once they are gone (indexer in this process), 202 while an indexer in another process removes them (within a few seconds).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> UploadAsync(
@@ -112,17 +116,41 @@ internal static class FileEndpoints
         return Results.File(stream, "application/octet-stream", file.FileName);
     }
 
-    private static async Task<IResult> DeleteAsync(string id, IMetadataStore metadata, IFileBlobStore blobs, ISearchStore search, CancellationToken ct)
+    /// <summary>
+    /// Marks the file deleted and removes its bytes; the indexer, the index's only writer, removes its events.
+    /// With the indexer in this process the answer waits for that; otherwise the indexer's next pass does it.
+    /// </summary>
+    private static async Task<IResult> DeleteAsync(
+        string id,
+        IMetadataStore metadata,
+        IFileBlobStore blobs,
+        ISearchStore search,
+        HttpContext context,
+        CancellationToken ct)
     {
-        if (await metadata.GetFileAsync(id, ct).ConfigureAwait(false) is null)
+        // Registered only where the indexer runs in this process.
+        var indexerPurge = context.RequestServices.GetKeyedService<IHousekeepingTask>(HousekeepingTasks.DeletedFiles);
+        if (!await metadata.MarkFileDeletedAsync(id, ct).ConfigureAwait(false))
         {
             return NotFound(id);
         }
 
-        var deleted = await search.DeleteAsync(new SearchQuery { FileId = id }, ct).ConfigureAwait(false);
         blobs.Delete(id);
-        await metadata.DeleteFileAsync(id, ct).ConfigureAwait(false);
-        return Results.Ok(new { id, deleted_events = deleted });
+        var events = await search.CountAsync(new SearchQuery { FileId = id }, ct).ConfigureAwait(false);
+        if (indexerPurge is not null)
+        {
+            try
+            {
+                await indexerPurge.RunNowAsync(ct).ConfigureAwait(false);
+                return Results.Ok(new { id, status = "deleted", deleted_events = events });
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Logged by the purge; the file stays marked and its next pass removes the events.
+            }
+        }
+
+        return Results.Accepted(value: new { id, status = "deleting", deleted_events = events });
     }
 
     private static IResult NotFound(string id) => Problem(StatusCodes.Status404NotFound, "File not found", $"No file with id '{id}'.");

@@ -22,8 +22,12 @@ internal static class EngineRegistration
         services.AddSingleton<IHotCache>(sp => new MemoryHotCache(sp.GetRequiredService<IMemoryCache>()));
 
         services.AddSingleton(sp => BusFactory.Create(Options(sp)));
-        services.AddSingleton<ISearchStore>(sp =>
-            new LuceneSearchStore(new LuceneSearchOptions { Directory = Path.Combine(Options(sp).DataDirectory, "index") }));
+        // The indexer is the index's only writer; other processes on the host sharing the data folder read its commits.
+        services.AddSingleton<ISearchStore>(sp => new LuceneSearchStore(new LuceneSearchOptions
+        {
+            Directory = Path.Combine(Options(sp).DataDirectory, "index"),
+            ReadOnly = !sp.GetServices<PipelineModule>().Runs(PipelineModule.Indexer),
+        }));
         services.AddSingleton(sp => Sqlite(sp));
         services.AddSingleton<IKpiStore>(sp => new SqliteKpiStore(sp.GetRequiredService<SqliteOptions>()));
         services.AddSingleton<IMetadataStore>(sp => new SqliteMetadataStore(sp.GetRequiredService<SqliteOptions>()));

@@ -5,30 +5,90 @@ using Microsoft.Extensions.Options;
 
 namespace SaasMonitor.Hosting;
 
-/// <summary>A periodic maintenance task of a module (retention), run once at start and then every interval.</summary>
+/// <summary>A housekeeping task of this process that another module may ask to run right away.</summary>
+public interface IHousekeepingTask
+{
+    /// <summary>Starts a run now (or joins the one starting now) and completes when it has finished; a failed run throws.</summary>
+    Task RunNowAsync(CancellationToken ct);
+}
+
+/// <summary>Names of the housekeeping tasks other modules ask to run now.</summary>
+public static class HousekeepingTasks
+{
+    /// <summary>The indexer's removal of the events of files marked deleted.</summary>
+    public const string DeletedFiles = "deleted files";
+}
+
+/// <summary>A periodic maintenance task of a module (retention), run once at start, then every interval or when asked.</summary>
 internal sealed partial class Housekeeping(
     string name,
     TimeSpan interval,
     Func<IServiceProvider, CancellationToken, Task> work,
     IServiceProvider services,
-    ILogger<Housekeeping> logger) : BackgroundService
+    ILogger<Housekeeping> logger) : BackgroundService, IHousekeepingTask
 {
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
+    /// <summary>The run that starts next; whoever asks for a run waits for this one.</summary>
+    private TaskCompletionSource _nextRun = NewRun();
+
+    public Task RunNowAsync(CancellationToken ct)
+    {
+        var run = Volatile.Read(ref _nextRun).Task;
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A run has been asked for already.
+        }
+
+        return run.WaitAsync(ct);
+    }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        _wake.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(interval);
-        do
+        try
         {
-            try
+            while (true)
             {
-                await work(services, stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogFailed(logger, name, ex);
+                var run = Interlocked.Exchange(ref _nextRun, NewRun());
+
+                // This run serves every request made so far.
+                _wake.Wait(0, CancellationToken.None);
+                try
+                {
+                    await work(services, stoppingToken).ConfigureAwait(false);
+                    run.TrySetResult();
+                }
+                catch (OperationCanceledException)
+                {
+                    run.TrySetCanceled(stoppingToken);
+                    throw;
+                }
+                catch (Exception ex)
+                {
+                    LogFailed(logger, name, ex);
+                    run.TrySetException(ex);
+                }
+
+                await _wake.WaitAsync(interval, stoppingToken).ConfigureAwait(false);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        finally
+        {
+            Volatile.Read(ref _nextRun).TrySetCanceled(stoppingToken);
+        }
     }
+
+    private static TaskCompletionSource NewRun() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     [LoggerMessage(LogLevel.Warning, "Housekeeping task {Name} failed; it runs again at its next interval")]
     private static partial void LogFailed(ILogger logger, string name, Exception ex);
@@ -36,9 +96,15 @@ internal sealed partial class Housekeeping(
 
 public static class HousekeepingExtensions
 {
-    /// <summary>Runs <paramref name="work"/> at start and then every <paramref name="interval"/>; failures are logged, never fatal.</summary>
-    public static IServiceCollection AddHousekeeping(this IServiceCollection services, string name, TimeSpan interval, Func<IServiceProvider, CancellationToken, Task> work) =>
-        services.AddSingleton<IHostedService>(sp => new Housekeeping(name, interval, work, sp, sp.GetRequiredService<ILogger<Housekeeping>>()));
+    /// <summary>
+    /// Runs <paramref name="work"/> at start, then every <paramref name="interval"/> and whenever the
+    /// <see cref="IHousekeepingTask"/> keyed by <paramref name="name"/> is asked to; failures are logged, never fatal.
+    /// </summary>
+    public static IServiceCollection AddHousekeeping(this IServiceCollection services, string name, TimeSpan interval, Func<IServiceProvider, CancellationToken, Task> work)
+    {
+        services.AddKeyedSingleton<IHousekeepingTask>(name, (sp, _) => new Housekeeping(name, interval, work, sp, sp.GetRequiredService<ILogger<Housekeeping>>()));
+        return services.AddSingleton<IHostedService>(sp => (Housekeeping)sp.GetRequiredKeyedService<IHousekeepingTask>(name));
+    }
 
     /// <summary>
     /// Hourly, drops what is older than <see cref="SaasMonitorOptions.EventRetentionDays"/> by event time:

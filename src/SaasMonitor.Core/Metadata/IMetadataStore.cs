@@ -19,7 +19,18 @@ public interface IMetadataStore
 
     Task<long> CountFilesAsync(CancellationToken ct);
 
+    /// <summary>Removes a file's record, visible or marked deleted, with its chunk results.</summary>
     Task<bool> DeleteFileAsync(string id, CancellationToken ct);
+
+    /// <summary>
+    /// Marks a file deleted: from now on reads (get, list, count) leave it out, while its record stays until the
+    /// indexer has removed its events from the index and calls <see cref="DeleteFileAsync"/>.
+    /// False when there is no such file or it is marked already.
+    /// </summary>
+    Task<bool> MarkFileDeletedAsync(string id, CancellationToken ct);
+
+    /// <summary>Ids of the files marked deleted whose records are still kept, in the order they were marked.</summary>
+    Task<IReadOnlyList<string>> ListDeletedFilesAsync(CancellationToken ct);
 
     Task<SavedSearch> SaveSearchAsync(SavedSearch search, CancellationToken ct);
 

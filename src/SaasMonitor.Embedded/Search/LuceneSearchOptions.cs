@@ -15,6 +15,13 @@ public sealed class LuceneSearchOptions
     /// </summary>
     public int IndexingThreads { get; set; } = Math.Min(2, Environment.ProcessorCount);
 
+    /// <summary>
+    /// Opens the index for searching only, in a process other than the indexer's (the only writer of the folder):
+    /// no writer and no lock; searches see the writer's commits within <see cref="RefreshInterval"/>, including days
+    /// it creates later, and every write is refused with <see cref="InvalidOperationException"/>.
+    /// </summary>
+    public bool ReadOnly { get; set; }
+
     /// <summary>What each event's document holds; only benchmarks change it, to measure the cost of the full mapping.</summary>
     internal LogDocumentShape DocumentShape { get; set; } = LogDocumentShape.Full;
 }

@@ -14,6 +14,8 @@ namespace SaasMonitor.Embedded.Search;
 /// <see cref="LuceneSearchOptions.RefreshInterval"/> and open only the days their time range overlaps.
 /// An upsert replaces the event of the same id within the day of its timestamp; ids are derived from the
 /// event's origin, so a replayed event carries the same timestamp and lands on the same day.
+/// Exactly one process writes a folder; other processes on the host open it with
+/// <see cref="LuceneSearchOptions.ReadOnly"/> and see the writer's commits within the refresh interval.
 /// </summary>
 public sealed class LuceneSearchStore : ISearchStore, IDisposable
 {
@@ -25,13 +27,14 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
 
     private readonly LuceneSearchOptions _options;
     private readonly TimeProvider _time;
-    private readonly FileStream _processLock;
+    private readonly FileStream? _processLock;
     private readonly IndexingLane[] _lanes;
     private readonly Lock _writeLock = new();
     private readonly Lock _daysLock = new();
 
     /// <summary>Every day folder, opened (value) or known on disk only (null).</summary>
     private readonly SortedDictionary<DateOnly, DayPartition?> _days = [];
+    private long _discoveredAt;
     private bool _disposed;
 
     public LuceneSearchStore(LuceneSearchOptions options, TimeProvider? time = null)
@@ -42,30 +45,37 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.IndexingThreads, 1, "options.IndexingThreads");
         _options = options;
         _time = time ?? TimeProvider.System;
-        _lanes = [.. Enumerable.Range(0, options.IndexingThreads).Select(_ => new IndexingLane(this, options.DocumentShape))];
         Directory.CreateDirectory(options.Directory);
-        try
+        if (options.ReadOnly)
         {
-            _processLock = new FileStream(
-                Path.Combine(options.Directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            _lanes = [];
         }
-        catch (IOException e)
+        else
         {
-            throw new InvalidOperationException($"The search index in '{options.Directory}' is already open in another process; only one process may write it.", e);
-        }
-
-        foreach (var folder in Directory.EnumerateDirectories(options.Directory))
-        {
-            if (TryParseDay(Path.GetFileName(folder), out var day))
+            _lanes = [.. Enumerable.Range(0, options.IndexingThreads).Select(_ => new IndexingLane(this, options.DocumentShape))];
+            try
             {
-                _days[day] = null;
+                _processLock = new FileStream(
+                    Path.Combine(options.Directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException e)
+            {
+                throw new InvalidOperationException($"The search index in '{options.Directory}' is already open in another process; only one process may write it.", e);
             }
         }
+
+        foreach (var day in DaysOnDisk())
+        {
+            _days[day] = null;
+        }
+
+        _discoveredAt = _time.GetTimestamp();
     }
 
     public Task UpsertAsync(IReadOnlyList<LogEvent> events, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(events);
+        ThrowIfReadOnly();
         ct.ThrowIfCancellationRequested();
         lock (_writeLock)
         {
@@ -93,6 +103,7 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
 
     public Task FlushAsync(CancellationToken ct)
     {
+        ThrowIfReadOnly();
         ct.ThrowIfCancellationRequested();
         lock (_writeLock)
         {
@@ -225,6 +236,7 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
     public Task<long> DeleteAsync(SearchQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
+        ThrowIfReadOnly();
         ct.ThrowIfCancellationRequested();
         var lucene = LogQueryBuilder.Build(query);
         long deleted = 0;
@@ -233,7 +245,7 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             foreach (var day in DaysOverlapping(query))
             {
-                deleted += Delete(Open(day), lucene);
+                deleted += Delete(OpenForWriting(day), lucene);
             }
         }
 
@@ -242,6 +254,7 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
 
     public Task DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken ct)
     {
+        ThrowIfReadOnly();
         ct.ThrowIfCancellationRequested();
         var cutoffDay = DayOf(cutoff);
         lock (_writeLock)
@@ -274,7 +287,7 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
             var cutoffMs = cutoff.ToUnixTimeMilliseconds();
             if (cutoffDayExists && cutoffMs > DayStartMs(cutoffDay))
             {
-                Delete(Open(cutoffDay), new ConstantScoreQuery(DocValuesRangeFilter.ForInt64(LogFields.Timestamp, long.MinValue, cutoffMs - 1)));
+                Delete(OpenForWriting(cutoffDay), new ConstantScoreQuery(DocValuesRangeFilter.ForInt64(LogFields.Timestamp, long.MinValue, cutoffMs - 1)));
             }
         }
 
@@ -296,7 +309,7 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
                 partition.Dispose();
             }
 
-            _processLock.Dispose();
+            _processLock?.Dispose();
         }
     }
 
@@ -374,8 +387,19 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
     private string PathOf(DateOnly day) =>
         Path.Combine(_options.Directory, day.ToString(DayFormat, CultureInfo.InvariantCulture));
 
-    /// <summary>The day's partition, opened (and its folder created) on first use.</summary>
-    private DayPartition Open(DateOnly day)
+    private void ThrowIfReadOnly()
+    {
+        if (_options.ReadOnly)
+        {
+            throw new InvalidOperationException($"The search index in '{_options.Directory}' is written by the indexer process and this process only reads it.");
+        }
+    }
+
+    /// <summary>
+    /// The day's partition, opened on first use: for writing (its folder created), or read-only once the writer
+    /// process has committed the day (null before that).
+    /// </summary>
+    private DayPartition? TryOpen(DateOnly day)
     {
         lock (_daysLock)
         {
@@ -385,10 +409,67 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
                 return partition;
             }
 
-            partition = new DayPartition(day, PathOf(day), _time);
-            _days[day] = partition;
+            partition = _options.ReadOnly
+                ? DayPartition.TryOpenForReading(day, PathOf(day), _time)
+                : DayPartition.OpenForWriting(day, PathOf(day), _time);
+            if (partition is not null)
+            {
+                _days[day] = partition;
+            }
+
             return partition;
         }
+    }
+
+    /// <summary>The day's partition for a write (the write methods have refused a read-only store already).</summary>
+    private DayPartition OpenForWriting(DateOnly day) =>
+        TryOpen(day) ?? throw new InvalidOperationException($"The index of {day} could not be opened for writing.");
+
+    private IEnumerable<DateOnly> DaysOnDisk()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(_options.Directory))
+        {
+            if (TryParseDay(Path.GetFileName(folder), out var day))
+            {
+                yield return day;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Read-only: at most once per refresh interval, learns the days the writer process has created since and
+    /// closes those its retention has removed.
+    /// </summary>
+    private void Rediscover()
+    {
+        if (!_options.ReadOnly || _time.GetElapsedTime(Interlocked.Read(ref _discoveredAt)) < _options.RefreshInterval)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _discoveredAt, _time.GetTimestamp());
+        var onDisk = DaysOnDisk().ToHashSet();
+        var removed = new List<DayPartition>();
+        lock (_daysLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            foreach (var day in onDisk)
+            {
+                _days.TryAdd(day, null);
+            }
+
+            foreach (var (day, partition) in _days.Where(d => !onDisk.Contains(d.Key)).ToList())
+            {
+                _days.Remove(day);
+                if (partition is not null)
+                {
+                    removed.Add(partition);
+                }
+            }
+        }
+
+        // A search still reading a removed day keeps its reader; the partition only stops handing out new ones.
+        removed.ForEach(p => p.Dispose());
     }
 
     private List<DayPartition> OpenedPartitions()
@@ -411,12 +492,16 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
 
     private Snapshot OpenSnapshot(SearchQuery query)
     {
+        Rediscover();
         var snapshot = new Snapshot();
         try
         {
             foreach (var day in DaysOverlapping(query))
             {
-                snapshot.TryAdd(Open(day), _options.RefreshInterval);
+                if (TryOpen(day) is { } partition)
+                {
+                    snapshot.TryAdd(partition, _options.RefreshInterval);
+                }
             }
 
             snapshot.Seal();
@@ -450,7 +535,7 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
                 }
 
                 var day = DayOf(e.Timestamp);
-                var partition = _lastWritten?.Day == day ? _lastWritten : store.Open(day);
+                var partition = _lastWritten?.Day == day ? _lastWritten : store.OpenForWriting(day);
                 partition.Writer.UpdateDocument(new Term(IndexFields.Id, e.Id), _documents.Build(e));
                 partition.Changed();
                 _lastWritten = partition;

@@ -5,7 +5,14 @@ namespace SaasMonitor.Embedded.Sqlite;
 /// <summary>Opening connections, schema versions and prepared commands shared by the SQLite stores.</summary>
 internal static class SqliteDatabase
 {
-    /// <summary>Opens a connection in WAL mode with the configured synchronous level.</summary>
+    /// <summary>How long a statement waits for another connection or process to finish its write before failing.</summary>
+    private const int BusyTimeoutMs = 10_000;
+
+    /// <summary>
+    /// Opens a connection in WAL mode with the configured synchronous level. Several processes on one host may open
+    /// the same file (the aggregator writes KPI windows, the gateway and parser write files, the dashboard reads):
+    /// WAL lets readers run beside the one writer, and a writer waits up to <see cref="BusyTimeoutMs"/> for another.
+    /// </summary>
     public static SqliteConnection Open(SqliteOptions options)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(options.Path));
@@ -25,7 +32,7 @@ internal static class SqliteDatabase
         try
         {
             connection.Open();
-            Execute(connection, $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {(options.SynchronousFull ? "FULL" : "NORMAL")};");
+            Execute(connection, $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {(options.SynchronousFull ? "FULL" : "NORMAL")};");
             return connection;
         }
         catch

@@ -9,6 +9,7 @@ namespace SaasMonitor.Embedded.Sqlite;
 /// Uploaded files (with per-chunk parse results), saved searches and search history in SQLite (WAL).
 /// A file's counts are summed over its chunks, each recorded once however often it is reported.
 /// Search history keeps the newest <see cref="HistoryPerOwner"/> entries of each owner.
+/// A file marked deleted keeps its record, hidden from reads, until the indexer has removed its events.
 /// </summary>
 public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
 {
@@ -60,6 +61,10 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
         CREATE INDEX search_history_by_owner ON search_history (owner, at DESC, id DESC);
         CREATE INDEX search_history_newest_first ON search_history (at DESC, id DESC);
         """,
+        """
+        ALTER TABLE files ADD COLUMN deleted_at INTEGER;
+        CREATE INDEX files_deleted ON files (deleted_at, id) WHERE deleted_at IS NOT NULL;
+        """,
     ];
 
     private const string FileColumns =
@@ -81,6 +86,8 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
     private readonly SqliteCommand _countFiles;
     private readonly SqliteCommand _deleteChunks;
     private readonly SqliteCommand _deleteFile;
+    private readonly SqliteCommand _markDeleted;
+    private readonly SqliteCommand _listDeleted;
     private readonly SqliteCommand _upsertSearch;
     private readonly SqliteCommand _listSearches;
     private readonly SqliteCommand _deleteSearch;
@@ -131,12 +138,14 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
             WHERE id = $id AND status IN ({(int)FileStatus.Pending}, {(int)FileStatus.Processing}) AND (done.n > 0 OR chunk_count = 0)
             """,
             "$id", "$now");
-        _selectFile = SqliteDatabase.Prepare(c, $"SELECT {FileColumns} FROM files f WHERE f.id = $id", "$id");
+        _selectFile = SqliteDatabase.Prepare(c, $"SELECT {FileColumns} FROM files f WHERE f.id = $id AND f.deleted_at IS NULL", "$id");
         _listFiles = SqliteDatabase.Prepare(
-            c, $"SELECT {FileColumns} FROM files f ORDER BY f.uploaded_at DESC, f.id DESC LIMIT $take OFFSET $skip", "$take", "$skip");
-        _countFiles = SqliteDatabase.Prepare(c, "SELECT COUNT(*) FROM files");
+            c, $"SELECT {FileColumns} FROM files f WHERE f.deleted_at IS NULL ORDER BY f.uploaded_at DESC, f.id DESC LIMIT $take OFFSET $skip", "$take", "$skip");
+        _countFiles = SqliteDatabase.Prepare(c, "SELECT COUNT(*) FROM files WHERE deleted_at IS NULL");
         _deleteChunks = SqliteDatabase.Prepare(c, "DELETE FROM file_chunks WHERE file_id = $id", "$id");
         _deleteFile = SqliteDatabase.Prepare(c, "DELETE FROM files WHERE id = $id", "$id");
+        _markDeleted = SqliteDatabase.Prepare(c, "UPDATE files SET deleted_at = $at WHERE id = $id AND deleted_at IS NULL", "$id", "$at");
+        _listDeleted = SqliteDatabase.Prepare(c, "SELECT id FROM files WHERE deleted_at IS NOT NULL ORDER BY deleted_at, id");
         _upsertSearch = SqliteDatabase.Prepare(
             c,
             """
@@ -263,6 +272,18 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
         }
     }
 
+    public Task<bool> MarkFileDeletedAsync(string id, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            return Task.FromResult(_markDeleted.Bind(null, id, DateTimeOffset.UtcNow.UtcTicks).ExecuteNonQuery() > 0);
+        }
+    }
+
+    public Task<IReadOnlyList<string>> ListDeletedFilesAsync(CancellationToken ct) =>
+        Task.FromResult(ReadAll(_listDeleted, r => r.GetString(0), ct));
+
     /// <summary>Inserts or replaces by id; an empty id gets a new one. Returns the search as stored.</summary>
     public Task<SavedSearch> SaveSearchAsync(SavedSearch search, CancellationToken ct)
     {
@@ -322,7 +343,7 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
         {
             foreach (var command in new[]
             {
-                _insertFile, _updateFile, _upsertChunk, _advanceStatus, _selectFile, _listFiles, _countFiles, _deleteChunks, _deleteFile,
+                _insertFile, _updateFile, _upsertChunk, _advanceStatus, _selectFile, _listFiles, _countFiles, _deleteChunks, _deleteFile, _markDeleted, _listDeleted,
                 _upsertSearch, _listSearches, _deleteSearch, _insertHistory, _trimHistory, _listHistory,
             })
             {

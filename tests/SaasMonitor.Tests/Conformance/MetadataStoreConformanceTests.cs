@@ -100,6 +100,27 @@ public abstract class MetadataStoreConformanceTests
     }
 
     [Fact]
+    public async Task A_file_marked_deleted_is_hidden_and_listed_for_the_indexer_until_it_is_deleted()
+    {
+        var store = await CreateStoreAsync();
+        await store.CreateFileAsync(File("kept", Now), Ct);
+        await store.CreateFileAsync(File("first", Now.AddMinutes(1)), Ct);
+        await store.CreateFileAsync(File("second", Now.AddMinutes(2)), Ct);
+
+        (await store.MarkFileDeletedAsync("first", Ct)).Should().BeTrue();
+        (await store.MarkFileDeletedAsync("second", Ct)).Should().BeTrue();
+
+        (await store.MarkFileDeletedAsync("first", Ct)).Should().BeFalse("it is marked already");
+        (await store.MarkFileDeletedAsync("unknown", Ct)).Should().BeFalse();
+        (await store.GetFileAsync("first", Ct)).Should().BeNull();
+        (await store.ListFilesAsync(0, 10, Ct)).Select(f => f.Id).Should().Equal("kept");
+        (await store.CountFilesAsync(Ct)).Should().Be(1);
+        (await store.ListDeletedFilesAsync(Ct)).Should().Equal("first", "second");
+        (await store.DeleteFileAsync("first", Ct)).Should().BeTrue();
+        (await store.ListDeletedFilesAsync(Ct)).Should().Equal("second");
+    }
+
+    [Fact]
     public async Task Saved_searches_are_kept_per_owner_updated_by_id_and_deleted()
     {
         var store = await CreateStoreAsync();
