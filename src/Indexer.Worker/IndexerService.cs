@@ -14,16 +14,24 @@ namespace Indexer.Worker;
 /// Bulk-writes events into the search store by their deterministic id (a replay overwrites, never duplicates).
 /// Offsets are committed only after the store has made the batches durable. The bus is the index's write-ahead
 /// log: a store commit (an fsync of new segments) runs every few seconds, and after a crash the events since the
-/// last one are indexed again from the bus. Searches see new events within the store's refresh interval (~1 s),
-/// independent of commits.
+/// last one are indexed again from the bus. Searches in this process see new events within the store's refresh
+/// interval (~1 s), independent of commits; a dashboard in another process reads only commits, so without a local
+/// dashboard the store commits every 2 s.
 /// </summary>
-internal sealed class IndexerService(IMessageBus bus, ISearchStore search, IOptions<SaasMonitorOptions> options, TimeProvider time, ILogger<IndexerService> logger)
+internal sealed class IndexerService(
+    IMessageBus bus,
+    ISearchStore search,
+    IOptions<SaasMonitorOptions> options,
+    IEnumerable<PipelineModule> modules,
+    TimeProvider time,
+    ILogger<IndexerService> logger)
     : BatchConsumerService(bus, logger)
 {
     public const string GroupName = "indexer";
 
-    private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(10);
     private static readonly KeyValuePair<string, object?> StageTag = PipelineMetrics.Stage("indexer");
+
+    private readonly TimeSpan _flushInterval = TimeSpan.FromSeconds(modules.Runs(PipelineModule.Dashboard) ? 10 : 2);
 
     private long _lastFlush = time.GetTimestamp();
 
@@ -50,7 +58,7 @@ internal sealed class IndexerService(IMessageBus bus, ISearchStore search, IOpti
 
     protected override async ValueTask<bool> CheckpointAsync(bool force, CancellationToken ct)
     {
-        if (!force && time.GetElapsedTime(_lastFlush) < FlushInterval)
+        if (!force && time.GetElapsedTime(_lastFlush) < _flushInterval)
         {
             return false;
         }
