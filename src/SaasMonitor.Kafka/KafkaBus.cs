@@ -15,9 +15,6 @@ namespace SaasMonitor.Kafka;
 /// </summary>
 public sealed class KafkaBus : IMessageBus
 {
-    /// <summary>How long the cluster may take to answer before it counts as unreachable.</summary>
-    private static readonly TimeSpan BrokerTimeout = TimeSpan.FromSeconds(10);
-
     private static readonly TimeSpan QueueFullBackoff = TimeSpan.FromMilliseconds(5);
 
     private readonly KafkaOptions _options;
@@ -33,6 +30,8 @@ public sealed class KafkaBus : IMessageBus
         {
             throw new ArgumentException("KafkaOptions.BootstrapServers must name at least one broker (host:port).", nameof(options));
         }
+
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.RequestTimeout, TimeSpan.Zero);
 
         RdKafkaLibrary.EnsureLoaded();
         _options = options;
@@ -139,7 +138,7 @@ public sealed class KafkaBus : IMessageBus
         {
             var results = await _admin.ListConsumerGroupOffsetsAsync(
                 [new ConsumerGroupTopicPartitions(groupId, [.. partitions])],
-                new ListConsumerGroupOffsetsOptions { RequestTimeout = BrokerTimeout }).WaitAsync(ct).ConfigureAwait(false);
+                new ListConsumerGroupOffsetsOptions { RequestTimeout = _options.RequestTimeout }).WaitAsync(ct).ConfigureAwait(false);
             return [.. results.SelectMany(r => r.Partitions)
                 .Where(p => p.Offset.Value >= 0)
                 .OrderBy(p => p.Partition.Value)
@@ -162,7 +161,7 @@ public sealed class KafkaBus : IMessageBus
 
         try
         {
-            var groups = await _admin.DescribeConsumerGroupsAsync([groupId], new DescribeConsumerGroupsOptions { RequestTimeout = BrokerTimeout })
+            var groups = await _admin.DescribeConsumerGroupsAsync([groupId], new DescribeConsumerGroupsOptions { RequestTimeout = _options.RequestTimeout })
                 .WaitAsync(ct).ConfigureAwait(false);
             if (groups.ConsumerGroupDescriptions.Any(g => g.Members.Count > 0))
             {
@@ -171,7 +170,7 @@ public sealed class KafkaBus : IMessageBus
 
             await _admin.AlterConsumerGroupOffsetsAsync(
                 [new ConsumerGroupTopicPartitionOffsets(groupId, [.. offsets.Select(o => new KafkaPartitionOffset(o.Topic, o.Partition, o.Offset))])],
-                new AlterConsumerGroupOffsetsOptions { RequestTimeout = BrokerTimeout }).WaitAsync(ct).ConfigureAwait(false);
+                new AlterConsumerGroupOffsetsOptions { RequestTimeout = _options.RequestTimeout }).WaitAsync(ct).ConfigureAwait(false);
         }
         catch (KafkaException e)
         {
@@ -195,7 +194,7 @@ public sealed class KafkaBus : IMessageBus
         if (!_disposed)
         {
             _disposed = true;
-            _producer.Flush(BrokerTimeout);
+            _producer.Flush(_options.RequestTimeout);
             _admin.Dispose();
             _producer.Dispose();
         }
@@ -230,7 +229,7 @@ public sealed class KafkaBus : IMessageBus
         {
             var result = await _admin.ListOffsetsAsync(
                 partitions.Select(p => new TopicPartitionOffsetSpec { TopicPartition = p, OffsetSpec = spec(p) }),
-                new ListOffsetsOptions { RequestTimeout = BrokerTimeout }).WaitAsync(ct).ConfigureAwait(false);
+                new ListOffsetsOptions { RequestTimeout = _options.RequestTimeout }).WaitAsync(ct).ConfigureAwait(false);
             var offsets = new long[partitions.Length];
             foreach (var info in result.ResultInfos)
             {
@@ -252,11 +251,11 @@ public sealed class KafkaBus : IMessageBus
         Metadata metadata;
         try
         {
-            metadata = await Task.Run(() => _admin.GetMetadata(BrokerTimeout), ct).ConfigureAwait(false);
+            metadata = await Task.Run(() => _admin.GetMetadata(_options.RequestTimeout), ct).ConfigureAwait(false);
         }
         catch (KafkaException e)
         {
-            throw new BusException($"The Kafka cluster at {_options.BootstrapServers} did not answer within {BrokerTimeout.TotalSeconds:0} s ({e.Error.Reason}).", e);
+            throw new BusException($"The Kafka cluster at {_options.BootstrapServers} did not answer within {_options.RequestTimeout.TotalSeconds:0.#} s ({e.Error.Reason}).", e);
         }
 
         var topics = new Dictionary<string, TopicLayout>(metadata.Topics.Count);
@@ -285,7 +284,7 @@ public sealed class KafkaBus : IMessageBus
         };
         try
         {
-            await _admin.CreateTopicsAsync([specification], new CreateTopicsOptions { RequestTimeout = BrokerTimeout, OperationTimeout = BrokerTimeout })
+            await _admin.CreateTopicsAsync([specification], new CreateTopicsOptions { RequestTimeout = _options.RequestTimeout, OperationTimeout = _options.RequestTimeout })
                 .WaitAsync(ct).ConfigureAwait(false);
         }
         catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
@@ -307,7 +306,7 @@ public sealed class KafkaBus : IMessageBus
         BatchSize = 1_000_000,
         CompressionType = CompressionType.Lz4,
         AllowAutoCreateTopics = false,
-        SocketConnectionSetupTimeoutMs = (int)BrokerTimeout.TotalMilliseconds,
+        SocketConnectionSetupTimeoutMs = Math.Max(1000, (int)_options.RequestTimeout.TotalMilliseconds),
     }));
 
     private ConsumerConfig ConsumerConfig(string groupId) => new(WithClientProperties(new ConsumerConfig
@@ -320,7 +319,7 @@ public sealed class KafkaBus : IMessageBus
         AllowAutoCreateTopics = false,
         PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
         EnablePartitionEof = false,
-        SocketConnectionSetupTimeoutMs = (int)BrokerTimeout.TotalMilliseconds,
+        SocketConnectionSetupTimeoutMs = Math.Max(1000, (int)_options.RequestTimeout.TotalMilliseconds),
     }));
 
     /// <summary>The configured client properties override the defaults above.</summary>

@@ -7,6 +7,12 @@ namespace SaasMonitor.Tests.Conformance;
 /// <summary>One test broker shared by every test of a class; each test uses its own topics and groups.</summary>
 public sealed class KafkaTestBrokerFixture : IDisposable
 {
+    /// <summary>Short, so a member that vanished unannounced is replaced within seconds.</summary>
+    public static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>Short, so a member that stops polling is dropped from the group within seconds.</summary>
+    public static readonly TimeSpan MaxPollInterval = TimeSpan.FromSeconds(3);
+
     public KafkaTestBroker Broker { get; } = new(brokers: 3, initialRebalanceDelay: TimeSpan.FromMilliseconds(300));
 
     /// <summary>Adapter options for tests: short group timings, so joins and rebalances take well under a second.</summary>
@@ -16,7 +22,8 @@ public sealed class KafkaTestBrokerFixture : IDisposable
         ReplicationFactor = replicationFactor,
         Client = new()
         {
-            ["session.timeout.ms"] = "6000",
+            ["session.timeout.ms"] = $"{SessionTimeout.TotalMilliseconds}",
+            ["max.poll.interval.ms"] = $"{MaxPollInterval.TotalMilliseconds}",
             ["heartbeat.interval.ms"] = "100",
             ["topic.metadata.refresh.interval.ms"] = "1000",
         },
