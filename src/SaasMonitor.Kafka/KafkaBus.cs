@@ -3,7 +3,6 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using SaasMonitor.Core.Bus;
 using BusPartitionOffset = SaasMonitor.Core.Bus.TopicPartitionOffset;
-using BusTopicPartition = SaasMonitor.Core.Bus.TopicPartition;
 using KafkaPartitionOffset = Confluent.Kafka.TopicPartitionOffset;
 using KafkaTopicPartition = Confluent.Kafka.TopicPartition;
 
@@ -211,8 +210,6 @@ public sealed class KafkaBus : IMessageBus
             throw new BusException($"Topic '{topic}' does not exist on the Kafka cluster at {_options.BootstrapServers}; create it first.");
         }
     }
-
-    internal KafkaOptions Options => _options;
 
     private async Task<KafkaTopicPartition[]> PartitionsOfAsync(string topic, CancellationToken ct)
     {
