@@ -1,5 +1,6 @@
 using SaasMonitor.Core.Bus;
 using SaasMonitor.Embedded.Journal;
+using SaasMonitor.Kafka;
 
 namespace SaasMonitor.Hosting;
 
@@ -8,6 +9,12 @@ public static class BusFactory
 {
     public static IMessageBus Create(SaasMonitorOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Bus == "Kafka")
+        {
+            return new KafkaBus(options.Kafka);
+        }
+
         Directory.CreateDirectory(options.DataDirectory);
         return new JournalBus(new JournalOptions { Directory = Path.Combine(options.DataDirectory, "journal"), FsyncOnCommit = options.Fsync });
     }

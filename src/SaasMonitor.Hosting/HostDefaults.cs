@@ -37,6 +37,9 @@ public static partial class HostDefaults
         builder.Services.AddOptions<SaasMonitorOptions>()
             .Bind(builder.Configuration.GetSection(SaasMonitorOptions.Section))
             .ValidateDataAnnotations()
+            .Validate(
+                o => o.Bus != "Kafka" || !string.IsNullOrWhiteSpace(o.Kafka.BootstrapServers),
+                "The Kafka bus needs the brokers to connect to: set SaasMonitor:Kafka:BootstrapServers (host:port, comma-separated).")
             .Validate<IEnumerable<PipelineModule>>(
                 (o, modules) => o.Bus != "Embedded" || PipelineModule.All.All(m => modules.Any(x => x.Name == m)),
                 "The embedded bus lives inside one process, so every module (gateway, parser, indexer, aggregator, dashboard) must run in it: start `saasmon`, or configure a shared bus such as Kafka.")

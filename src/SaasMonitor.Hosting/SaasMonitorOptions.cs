@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using SaasMonitor.Core;
+using SaasMonitor.Kafka;
 
 namespace SaasMonitor.Hosting;
 
@@ -12,9 +13,12 @@ public sealed class SaasMonitorOptions
     [Required]
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>Engine of the bus: Embedded (durable journal in this process).</summary>
-    [RegularExpression("^(Embedded)$", ErrorMessage = "SaasMonitor:Bus must be Embedded.")]
+    /// <summary>Engine of the bus: Embedded (durable journal in this process) or Kafka (the cluster <see cref="Kafka"/> names).</summary>
+    [RegularExpression("^(Embedded|Kafka)$", ErrorMessage = "SaasMonitor:Bus must be Embedded or Kafka.")]
     public string Bus { get; set; } = "Embedded";
+
+    /// <summary>The Kafka cluster that carries the bus when <see cref="Bus"/> is Kafka.</summary>
+    public KafkaOptions Kafka { get; set; } = new();
 
     /// <summary>Partitions of each topic: the most workers of one kind that can share the work.</summary>
     [Range(1, 256)]

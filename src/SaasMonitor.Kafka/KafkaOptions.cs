@@ -9,6 +9,9 @@ public sealed class KafkaOptions
     /// <summary>Replicas of each topic created at start-up; an existing topic with fewer is refused.</summary>
     public short ReplicationFactor { get; set; } = 1;
 
+    /// <summary>How long the cluster may take to answer a metadata or admin request before it counts as unreachable.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>URL of a Confluent Schema Registry; when set, JSON messages are framed with registered schema ids.</summary>
     public string? SchemaRegistryUrl { get; set; }
 
