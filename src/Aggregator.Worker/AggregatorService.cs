@@ -25,7 +25,7 @@ internal sealed class AggregatorService(
     ILogger<AggregatorService> logger)
     : BatchConsumerService(bus, logger)
 {
-    public const string GroupName = "aggregator";
+    public const string GroupName = PipelineGroups.Aggregator;
 
     private static readonly KeyValuePair<string, object?> StageTag = PipelineMetrics.Stage("aggregator");
 

@@ -27,7 +27,7 @@ internal sealed class IndexerService(
     ILogger<IndexerService> logger)
     : BatchConsumerService(bus, logger)
 {
-    public const string GroupName = "indexer";
+    public const string GroupName = PipelineGroups.Indexer;
 
     private static readonly KeyValuePair<string, object?> StageTag = PipelineMetrics.Stage("indexer");
 

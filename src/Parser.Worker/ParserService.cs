@@ -21,7 +21,7 @@ namespace Parser.Worker;
 internal sealed class ParserService(IMessageBus bus, IMetadataStore metadata, IOptions<SaasMonitorOptions> options, ILogger<ParserService> logger)
     : BatchConsumerService(bus, logger)
 {
-    public const string GroupName = "parser";
+    public const string GroupName = PipelineGroups.Parser;
 
     private static readonly KeyValuePair<string, object?> StageTag = PipelineMetrics.Stage("parser");
     private static readonly byte[] WorkerVersion = Encoding.UTF8.GetBytes(

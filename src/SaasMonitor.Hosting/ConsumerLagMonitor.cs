@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SaasMonitor.Core.Bus;
 using SaasMonitor.Core.Telemetry;
 
@@ -12,10 +13,20 @@ public sealed record PartitionLag(string Group, string Topic, int Partition, lon
     public long Lag => Math.Max(0, High - Committed);
 }
 
-/// <summary>Samples every module's consumer lag every few seconds for /metrics and /api/health.</summary>
-public sealed partial class ConsumerLagMonitor(IMessageBus bus, IEnumerable<ConsumerGroup> groups, ILogger<ConsumerLagMonitor> logger) : BackgroundService
+/// <summary>
+/// Samples consumer lag every few seconds for /metrics and /api/health: of this process's worker groups, and of every
+/// worker group where the dashboard runs, so the dashboard shows the whole pipeline wherever its workers run.
+/// </summary>
+public sealed partial class ConsumerLagMonitor(
+    IMessageBus bus,
+    IEnumerable<ConsumerGroup> localGroups,
+    IEnumerable<PipelineModule> modules,
+    IOptions<SaasMonitorOptions> options,
+    ILogger<ConsumerLagMonitor> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+    private readonly ConsumerGroup[] _groups =
+        [.. localGroups.Concat(modules.Runs(PipelineModule.Dashboard) ? PipelineGroups.All(options.Value.Topics) : []).Distinct()];
     private volatile IReadOnlyList<PartitionLag> _latest = [];
 
     public IReadOnlyList<PartitionLag> Latest => _latest;
@@ -23,7 +34,7 @@ public sealed partial class ConsumerLagMonitor(IMessageBus bus, IEnumerable<Cons
     public async Task<IReadOnlyList<PartitionLag>> SampleAsync(CancellationToken ct)
     {
         var lags = new List<PartitionLag>();
-        foreach (var g in groups.Distinct())
+        foreach (var g in _groups)
         {
             var watermarks = await bus.GetWatermarksAsync(g.Topic, ct).ConfigureAwait(false);
             var committed = (await bus.GetCommittedOffsetsAsync(g.Group, g.Topic, ct).ConfigureAwait(false))

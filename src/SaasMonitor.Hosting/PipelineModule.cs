@@ -20,6 +20,18 @@ public sealed record PipelineModule(string Name)
 /// <summary>A consumer group a module runs, watched for lag.</summary>
 public sealed record ConsumerGroup(string Group, string Topic);
 
+/// <summary>The consumer groups of the pipeline's workers.</summary>
+public static class PipelineGroups
+{
+    public const string Parser = "parser";
+    public const string Indexer = "indexer";
+    public const string Aggregator = "aggregator";
+
+    /// <summary>Every worker group with the topic it consumes.</summary>
+    public static IReadOnlyList<ConsumerGroup> All(TopicNames topics) =>
+        [new(Parser, topics.Raw), new(Indexer, topics.Events), new(Aggregator, topics.Events)];
+}
+
 public static class PipelineModuleExtensions
 {
     /// <summary>
