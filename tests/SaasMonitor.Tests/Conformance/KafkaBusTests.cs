@@ -124,7 +124,7 @@ public sealed class KafkaBusTests(KafkaTestBrokerFixture fixture) : IClassFixtur
         (await ConsumeOneAsync(reader)).Value.ToArray().Should().Equal(json);
     }
 
-    private static async Task<ConsumedMessage> ConsumeOneAsync(IBusConsumer consumer)
+    internal static async Task<ConsumedMessage> ConsumeOneAsync(IBusConsumer consumer)
     {
         var started = Stopwatch.GetTimestamp();
         while (true)
