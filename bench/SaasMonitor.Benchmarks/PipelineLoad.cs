@@ -128,7 +128,7 @@ internal static class PipelineLoad
         }
     }
 
-    private static async Task<(double Parse, double Index)> StagesAloneAsync(byte[][] batches, string dir)
+    internal static async Task<(double Parse, double Index)> StagesAloneAsync(byte[][] batches, string dir)
     {
         var parser = new LogParser();
         var parsed = new List<LogEvent>(batches.Length * 5000);
@@ -154,7 +154,7 @@ internal static class PipelineLoad
         return (parse, index);
     }
 
-    private static byte[] Batch(int batch, int size)
+    internal static byte[] Batch(int batch, int size)
     {
         var random = new Random(batch);
         var sb = new StringBuilder(size * 260);
@@ -187,10 +187,10 @@ internal static class PipelineLoad
     private static double Percentile(List<double> sorted, double q) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))];
 
-    private static int Arg(string[] args, string name, int fallback) =>
+    internal static int Arg(string[] args, string name, int fallback) =>
         Array.IndexOf(args, name) is >= 0 and var i && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 
-    private static string CpuModel() =>
+    internal static string CpuModel() =>
         File.Exists("/proc/cpuinfo")
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "unknown CPU"
             : "unknown CPU";

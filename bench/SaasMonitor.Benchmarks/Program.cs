@@ -6,7 +6,7 @@ namespace SaasMonitor.Benchmarks;
 // (InternalsVisibleTo), which a top-level Program here would collide with (CS0436).
 public static class Program
 {
-    /// <summary>"pipeline ...": the end-to-end load benchmark; "scale ...": search and KPI latency at 10M events; anything else: BenchmarkDotNet.</summary>
+    /// <summary>"pipeline ...": the end-to-end load benchmark; "scale ...": search and KPI latency at 10M events; "kafka ...": parser and indexer throughput over Kafka; anything else: BenchmarkDotNet.</summary>
     public static async Task<int> Main(string[] args)
     {
         switch (args.FirstOrDefault())
@@ -15,6 +15,8 @@ public static class Program
                 return await PipelineLoad.RunAsync(args[1..]);
             case "scale":
                 return await ScaleLoad.RunAsync(args[1..]);
+            case "kafka":
+                return await KafkaStageLoad.RunAsync(args[1..]);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

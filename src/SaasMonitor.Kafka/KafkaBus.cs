@@ -16,6 +16,12 @@ public sealed class KafkaBus : IMessageBus
 {
     private static readonly TimeSpan QueueFullBackoff = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>
+    /// Largest message the bus sends and its topics accept: a raw record is up to SaasMonitor:Ingest:ChunkBytes (1 MiB)
+    /// plus headers, above Kafka's 1 MB default, so topics are created with this limit and the producer matches it.
+    /// </summary>
+    private const int MaxMessageBytes = 4 * 1024 * 1024;
+
     private readonly KafkaOptions _options;
     private readonly IProducer<byte[]?, byte[]> _producer;
     private readonly IAdminClient _admin;
@@ -283,6 +289,7 @@ public sealed class KafkaBus : IMessageBus
                 // TopicSpec says no retention means keep forever; Kafka's own default would be 7 days.
                 ["retention.ms"] = spec.RetentionTime is { } time ? ((long)time.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) : "-1",
                 ["retention.bytes"] = (spec.RetentionBytesPerPartition ?? -1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["max.message.bytes"] = MaxMessageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             },
         };
         try
@@ -306,6 +313,7 @@ public sealed class KafkaBus : IMessageBus
         EnableIdempotence = true,
         Acks = Acks.All,
         LingerMs = 5,
+        MessageMaxBytes = MaxMessageBytes,
         BatchSize = 1_000_000,
         CompressionType = CompressionType.Lz4,
         AllowAutoCreateTopics = false,
@@ -319,6 +327,7 @@ public sealed class KafkaBus : IMessageBus
         EnableAutoCommit = false,
         EnableAutoOffsetStore = false,
         AutoOffsetReset = AutoOffsetReset.Earliest,
+        MaxPartitionFetchBytes = MaxMessageBytes,
         AllowAutoCreateTopics = false,
         PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
         EnablePartitionEof = false,

@@ -101,6 +101,23 @@ public sealed class KafkaBusTests(KafkaTestBrokerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_raw_record_of_the_largest_chunk_size_crosses_the_wire()
+    {
+        var topic = UniqueName("raw");
+        fixture.Broker.CreateTopic(topic, 1);
+        await using var bus = new KafkaBus(fixture.Options());
+        // The gateway cuts raw records at SaasMonitor:Ingest:ChunkBytes, 1 MiB by default, above Kafka's 1 MB default limit.
+        var chunk = new byte[(1024 * 1024) + 4096];
+        Random.Shared.NextBytes(chunk);
+
+        await bus.ProduceAsync(topic, [new BusMessage(chunk), new BusMessage(chunk)], Ct);
+        await using var consumer = bus.Subscribe(UniqueName("group"), [topic]);
+
+        (await ConsumeOneAsync(consumer)).Value.ToArray().Should().Equal(chunk);
+        (await ConsumeOneAsync(consumer)).Value.Length.Should().Be(chunk.Length);
+    }
+
+    [Fact]
     public async Task With_a_schema_registry_events_travel_in_the_registry_wire_format_and_are_consumed_as_plain_json()
     {
         var topic = UniqueName("events");
