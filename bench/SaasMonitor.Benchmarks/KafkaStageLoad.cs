@@ -37,10 +37,7 @@ internal static class KafkaStageLoad
         Console.WriteLine($"stage alone: parse {parseAlone:N0} events/s (one thread), index {indexAlone:N0} events/s");
 
         using var broker = new KafkaTestBroker();
-        // The mock cluster has no CreateTopics API: the topics are made here, and the hosts only check their layout.
-        broker.CreateTopic("logs.raw", Partitions, replicationFactor: 3);
-        broker.CreateTopic("logs.events", Partitions, replicationFactor: 3);
-        broker.CreateTopic("logs.dlq", 1, replicationFactor: 3);
+        broker.CreatePipelineTopics(Partitions, replicationFactor: 3);
 
         string[] hostArgs =
         [

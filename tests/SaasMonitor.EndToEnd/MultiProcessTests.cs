@@ -20,10 +20,7 @@ public sealed class MultiProcessTests : IDisposable
     [Fact]
     public async Task Separate_module_processes_over_kafka_index_and_count_every_acknowledged_event_once_when_a_parser_is_killed()
     {
-        // The mock cluster has no CreateTopics API: the topics are made here, and each process only checks their layout.
-        _broker.CreateTopic("logs.raw", Partitions, replicationFactor: 3);
-        _broker.CreateTopic("logs.events", Partitions, replicationFactor: 3);
-        _broker.CreateTopic("logs.dlq", 1, replicationFactor: 3);
+        _broker.CreatePipelineTopics(Partitions, replicationFactor: 3);
 
         var gateway = Start("Ingest.Gateway");
         var parsers = new[] { Start("Parser.Worker"), Start("Parser.Worker") };

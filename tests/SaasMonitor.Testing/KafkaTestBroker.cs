@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using SaasMonitor.Core;
 using SaasMonitor.Kafka;
 
 namespace SaasMonitor.Testing;
@@ -65,6 +66,18 @@ public sealed unsafe class KafkaTestBroker : IDisposable
         {
             throw new InvalidOperationException($"The test broker could not create topic '{name}' (Kafka error code {error}).");
         }
+    }
+
+    /// <summary>
+    /// Creates the pipeline's topics (default names) with the layout the hosts' start-up check expects: raw and events
+    /// with <paramref name="partitions"/> partitions, dead letters with one. The mock cluster has no CreateTopics API,
+    /// so hosts started against it only verify these.
+    /// </summary>
+    public void CreatePipelineTopics(int partitions, int replicationFactor)
+    {
+        CreateTopic(Topics.Raw, partitions, replicationFactor);
+        CreateTopic(Topics.Events, partitions, replicationFactor);
+        CreateTopic(Topics.DeadLetter, 1, replicationFactor);
     }
 
     public void Dispose()
