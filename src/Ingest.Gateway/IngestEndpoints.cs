@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using SaasMonitor.Core.Events;
+using SaasMonitor.Hosting.Security;
 
 namespace Ingest.Gateway;
 
@@ -84,7 +85,7 @@ internal static class IngestEndpoints
         }
 
         // One key per request keeps its chunks together in one partition, in order.
-        await writer.AppendAsync(chunks, string.IsNullOrWhiteSpace(source) ? "http" : source, fileId: null, key: Guid.NewGuid().ToString("N"), ct).ConfigureAwait(false);
+        await writer.AppendAsync(chunks, context.User.IngestSource(source, "http"), fileId: null, key: Guid.NewGuid().ToString("N"), ct).ConfigureAwait(false);
         return Results.Accepted(value: new IngestResult(chunker.Records, chunks.Count));
     }
 
