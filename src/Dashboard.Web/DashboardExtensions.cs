@@ -1,19 +1,22 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Dashboard.Web.Identity;
+using Dashboard.Web.Pages;
 using SaasMonitor.Hosting;
 
 namespace Dashboard.Web;
 
 public static class DashboardExtensions
 {
-    /// <summary>The dashboard's REST API: search, events, export, KPIs and charts, saved searches and history.</summary>
+    /// <summary>The dashboard: search, events, export, KPIs and charts, saved searches and history, sign-in, users, tokens, ingest keys and the audit log.</summary>
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
         builder.Services.AddPipelineModule(PipelineModule.Dashboard);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Kpis>();
+        builder.Services.AddSingleton<SetupToken>();
+        builder.Services.AddHostedService<FirstRun>();
         return builder;
     }
 
@@ -21,9 +24,9 @@ public static class DashboardExtensions
     {
         app.MapSearch();
         app.MapKpis();
-
-        // Until the web UI lands, the front page is the browsable API reference.
-        app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
+        app.MapSignIn();
+        app.MapAccountAdministration();
+        app.MapPages();
         return app;
     }
 }
