@@ -1,9 +1,12 @@
+using Dashboard.Web.Identity;
+using Dashboard.Web.Pages;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Dashboard.Web.Identity;
-using Dashboard.Web.Pages;
+using Microsoft.Extensions.Options;
+using SaasMonitor.Core.Identity;
 using SaasMonitor.Hosting;
+using SaasMonitor.Hosting.Security;
 
 namespace Dashboard.Web;
 
@@ -17,6 +20,14 @@ public static class DashboardExtensions
         builder.Services.AddSingleton<Kpis>();
         builder.Services.AddSingleton<SetupToken>();
         builder.Services.AddHostedService<FirstRun>();
+        builder.Services.AddHousekeeping("sessions and audit retention", TimeSpan.FromHours(1), async (sp, ct) =>
+        {
+            var store = sp.GetRequiredService<IIdentityStore>();
+            var auth = sp.GetRequiredService<IOptions<AuthOptions>>().Value;
+            var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
+            await store.DeleteExpiredSessionsAsync(now, now - auth.IdleTimeout, ct).ConfigureAwait(false);
+            await store.DeleteAuditBeforeAsync(now.AddDays(-auth.AuditRetentionDays), ct).ConfigureAwait(false);
+        });
         return builder;
     }
 

@@ -31,7 +31,6 @@ internal static class FileEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .DisableAntiforgery()
             .RequireAuthorization(Policies.Editor);
         files.MapGet("/files", ListAsync).WithName("ListFiles").WithSummary("Uploaded files, newest first, paginated.").RequireAuthorization(Policies.Viewer);
         files.MapGet("/files/{id}", GetAsync).WithName("GetFile").WithSummary("One uploaded file with its processing progress.")

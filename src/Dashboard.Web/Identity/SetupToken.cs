@@ -13,6 +13,9 @@ internal sealed class SetupToken
 {
     private string? _token;
 
+    /// <summary>The token of the link printed at start, until it is used.</summary>
+    internal string? Current => Volatile.Read(ref _token);
+
     public string Issue()
     {
         var token = Secrets.New();

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
@@ -31,7 +30,7 @@ internal sealed class AccessDeniedResponses(IProblemDetailsService problems) : I
                 return Task.CompletedTask;
             }
 
-            var failure = context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure?.Message;
+            var failure = context.RefusedCredential();
             context.Response.Headers.WWWAuthenticate = "Bearer";
             return WriteAsync(context, StatusCodes.Status401Unauthorized, "Sign-in required", failure ?? "Sign in, or send an API token (Authorization: Bearer ...) or, to ingest, an ingest key (X-Api-Key).");
         }

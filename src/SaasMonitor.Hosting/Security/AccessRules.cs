@@ -41,7 +41,8 @@ internal sealed class AccessRuleHandler(IOptions<AuthOptions> options) : IAuthor
             return true;
         }
 
-        if (user.Identity?.IsAuthenticated == true || http is null)
+        // A caller whose key or token was refused is not anonymous: it does not fall back to the anonymous rule.
+        if (user.Identity?.IsAuthenticated == true || http is null || http.RefusedCredential() is not null)
         {
             return false;
         }

@@ -29,13 +29,13 @@ internal sealed class ApiTokenHandler(
         var now = time.GetUtcNow();
         if (token is null || token.RevokedAt is not null || token.ExpiresAt <= now)
         {
-            return AuthenticateResult.Fail("The API token is unknown, revoked or expired.");
+            return Principals.Refuse(Context, "The API token is unknown, revoked or expired.");
         }
 
         var owner = await store.GetUserAsync(token.UserId, ct).ConfigureAwait(false);
         if (owner is null || owner.Disabled)
         {
-            return AuthenticateResult.Fail("The API token's owner is disabled or deleted.");
+            return Principals.Refuse(Context, "The API token's owner is disabled or deleted.");
         }
 
         if (token.LastUsedAt is null || now - token.LastUsedAt >= TouchInterval)
@@ -76,7 +76,7 @@ internal sealed class IngestKeyHandler(
         var key = await store.FindIngestKeyByHashAsync(Secrets.Hash(secret), ct).ConfigureAwait(false);
         if (key is null || key.RevokedAt is not null)
         {
-            return AuthenticateResult.Fail("The ingest key is unknown or revoked.");
+            return Principals.Refuse(Context, "The ingest key is unknown or revoked.");
         }
 
         var now = time.GetUtcNow();

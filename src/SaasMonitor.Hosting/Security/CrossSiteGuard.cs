@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 
 namespace SaasMonitor.Hosting.Security;
 
@@ -7,7 +8,8 @@ namespace SaasMonitor.Hosting.Security;
 /// Refuses state-changing requests another site makes through a visitor's browser: an unsafe request whose
 /// <c>Origin</c> is another site, or whose <c>Sec-Fetch-Site</c> says it is cross-site, is refused unless it carries its
 /// own credential (an API token or ingest key, which a foreign page cannot send); an unsafe request signed in by the
-/// session cookie also needs the antiforgery token (header <see cref="AntiforgeryHeader"/>, or the form field of forms).
+/// session cookie also needs the antiforgery token (header <see cref="AntiforgeryHeader"/>, or the form field of
+/// forms), unless its endpoint opts out with DisableAntiforgery (sign-in, setup, ingest).
 /// </summary>
 internal sealed class CrossSiteGuard(RequestDelegate next, IAntiforgery antiforgery, IProblemDetailsService problems)
 {
@@ -29,7 +31,7 @@ internal sealed class CrossSiteGuard(RequestDelegate next, IAntiforgery antiforg
             return;
         }
 
-        if (context.User.IsCookieSession() && !await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+        if (context.User.IsCookieSession() && NeedsToken(context) && !await HasValidTokenAsync(context).ConfigureAwait(false))
         {
             await RefuseAsync(
                 context,
@@ -40,6 +42,16 @@ internal sealed class CrossSiteGuard(RequestDelegate next, IAntiforgery antiforg
 
         await next(context).ConfigureAwait(false);
     }
+
+    /// <summary>Endpoints that opt out (sign-in, setup, ingest) are still protected by the cross-site refusal above.</summary>
+    private static bool NeedsToken(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<IAntiforgeryMetadata>() is not { RequiresValidation: false };
+
+    /// <summary>The header is required, except for plain HTML forms that carry the token as a field; a file upload is never read for it.</summary>
+    private Task<bool> HasValidTokenAsync(HttpContext context) =>
+        context.Request.Headers.ContainsKey(AntiforgeryHeader) || context.Request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true
+            ? antiforgery.IsRequestValidAsync(context)
+            : Task.FromResult(false);
 
     internal static bool IsCrossSite(HttpRequest request)
     {

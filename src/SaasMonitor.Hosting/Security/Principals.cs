@@ -28,6 +28,18 @@ public static class Principals
     internal const string TokenKind = "token";
     internal const string IngestKeyKind = "ingest_key";
 
+    private const string RefusalItem = "saasmon:credential_refused";
+
+    /// <summary>Why the credential the request carried was refused, or null when it carried none or a good one.</summary>
+    public static string? RefusedCredential(this Microsoft.AspNetCore.Http.HttpContext http) => http.Items[RefusalItem] as string;
+
+    /// <summary>Refuses the request's credential, remembering why: a refused caller is never treated as anonymous.</summary>
+    internal static Microsoft.AspNetCore.Authentication.AuthenticateResult Refuse(Microsoft.AspNetCore.Http.HttpContext http, string reason)
+    {
+        http.Items[RefusalItem] = reason;
+        return Microsoft.AspNetCore.Authentication.AuthenticateResult.Fail(reason);
+    }
+
     /// <summary>The role names as claims and policies spell them.</summary>
     public static string Name(this Core.Identity.Role role) => role switch
     {

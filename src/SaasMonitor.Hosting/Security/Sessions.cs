@@ -93,7 +93,11 @@ public sealed class Sessions(IIdentityStore store, Passwords passwords, AuditLog
     public async Task<ClaimsPrincipal> StartAsync(HttpContext http, User user, string method)
     {
         // Whatever session the browser had before ends here: a sign-in never reuses a session id.
-        await EndAsync(http, audited: false).ConfigureAwait(false);
+        if (http.User.FindFirst(Principals.SessionClaim)?.Value is { } previous)
+        {
+            await store.DeleteSessionAsync(Secrets.Hash(previous), http.RequestAborted).ConfigureAwait(false);
+        }
+
         var secret = Secrets.New();
         var now = time.GetUtcNow();
         await store.CreateSessionAsync(new Session(Secrets.Hash(secret), user.Id, now, now, now + options.Value.AbsoluteTimeout, http.Connection.RemoteIpAddress?.ToString()), http.RequestAborted).ConfigureAwait(false);
@@ -105,15 +109,12 @@ public sealed class Sessions(IIdentityStore store, Passwords passwords, AuditLog
     }
 
     /// <summary>Ends the caller's session, if it has one, and clears the cookie.</summary>
-    public async Task EndAsync(HttpContext http, bool audited = true)
+    public async Task EndAsync(HttpContext http)
     {
         if (http.User.FindFirst(Principals.SessionClaim)?.Value is { } secret)
         {
             await store.DeleteSessionAsync(Secrets.Hash(secret), http.RequestAborted).ConfigureAwait(false);
-            if (audited)
-            {
-                await audit.RecordAsync(http, AuditActions.SignOut, http.User.Identity?.Name).ConfigureAwait(false);
-            }
+            await audit.RecordAsync(http, AuditActions.SignOut, http.User.Identity?.Name).ConfigureAwait(false);
         }
 
         await http.SignOutAsync(Principals.CookieScheme).ConfigureAwait(false);
