@@ -214,7 +214,7 @@ internal static class CostLoad
         var acknowledged = Stopwatch.GetElapsedTime(started);
         while (!await done())
         {
-            await Task.Delay(20);
+            await Task.Delay(100);
         }
 
         var searchable = Stopwatch.GetElapsedTime(started);
@@ -357,7 +357,9 @@ internal static class CostLoad
     private static double Median<T>(List<T> items, Func<T, double> value)
     {
         var sorted = items.Select(value).Order().ToList();
-        return sorted.Count == 0 ? double.NaN : sorted[sorted.Count / 2];
+        return sorted.Count == 0 ? double.NaN
+            : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2]
+            : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private sealed record Result(TimeSpan Acknowledged, TimeSpan Searchable, TimeSpan Cpu, long PeakRss, long DiskAtSearchable, long DiskAfterStop, string DiskParts)
