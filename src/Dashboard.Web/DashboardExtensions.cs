@@ -1,19 +1,33 @@
+using Dashboard.Web.Identity;
+using Dashboard.Web.Pages;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using SaasMonitor.Core.Identity;
 using SaasMonitor.Hosting;
+using SaasMonitor.Hosting.Security;
 
 namespace Dashboard.Web;
 
 public static class DashboardExtensions
 {
-    /// <summary>The dashboard's REST API: search, events, export, KPIs and charts, saved searches and history.</summary>
+    /// <summary>The dashboard: search, events, export, KPIs and charts, saved searches and history, sign-in, users, tokens, ingest keys and the audit log.</summary>
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
         builder.Services.AddPipelineModule(PipelineModule.Dashboard);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Kpis>();
+        builder.Services.AddSingleton<SetupToken>();
+        builder.Services.AddHostedService<FirstRun>();
+        builder.Services.AddHousekeeping("sessions and audit retention", TimeSpan.FromHours(1), async (sp, ct) =>
+        {
+            var store = sp.GetRequiredService<IIdentityStore>();
+            var auth = sp.GetRequiredService<IOptions<AuthOptions>>().Value;
+            var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
+            await store.DeleteExpiredSessionsAsync(now, now - auth.IdleTimeout, ct).ConfigureAwait(false);
+            await store.DeleteAuditBeforeAsync(now.AddDays(-auth.AuditRetentionDays), ct).ConfigureAwait(false);
+        });
         return builder;
     }
 
@@ -21,9 +35,9 @@ public static class DashboardExtensions
     {
         app.MapSearch();
         app.MapKpis();
-
-        // Until the web UI lands, the front page is the browsable API reference.
-        app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
+        app.MapSignIn();
+        app.MapAccountAdministration();
+        app.MapPages();
         return app;
     }
 }

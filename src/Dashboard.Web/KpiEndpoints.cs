@@ -5,6 +5,7 @@ using SaasMonitor.Core.Events;
 using SaasMonitor.Core.Kpis;
 using SaasMonitor.Core.Search;
 using SaasMonitor.Hosting;
+using SaasMonitor.Hosting.Security;
 
 namespace Dashboard.Web;
 
@@ -17,10 +18,10 @@ internal static class KpiEndpoints
 {
     public static void MapKpis(this WebApplication app)
     {
-        app.MapGet("/api/stats", StatsAsync).WithTags("KPIs").WithName("Stats")
+        app.MapGet("/api/stats", StatsAsync).WithTags("KPIs").WithName("Stats").RequireAuthorization(Policies.Viewer)
             .WithSummary("Headline KPIs: totals, last 24 h, today, error rate, response-time average and percentiles, distinct users, error rate by service, slowest endpoints, latest error.")
             .Produces<StatsResponse>();
-        var charts = app.MapGroup("/api/charts").WithTags("Charts");
+        var charts = app.MapGroup("/api/charts").WithTags("Charts").RequireAuthorization(Policies.Viewer);
         charts.MapGet("/logs-per-hour", (HttpRequest r, Kpis k, CancellationToken ct) =>
                 k.ChartAsync(r, "logs-per-hour", TimeSpan.FromHours(24), KpiGranularity.Hour, KpiReport.CountsPerBucket, ct))
             .WithName("LogsPerHour").WithSummary("Events per hour (default: last 24 h; at most 31 days).");

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using SaasMonitor.Core.Events;
 using SaasMonitor.Core.Metadata;
 using SaasMonitor.Core.Search;
+using SaasMonitor.Hosting.Security;
 
 namespace Dashboard.Web;
 
@@ -15,7 +16,7 @@ internal static class SearchEndpoints
 
     public static void MapSearch(this WebApplication app)
     {
-        var api = app.MapGroup("/api").WithTags("Search");
+        var api = app.MapGroup("/api").WithTags("Search").RequireAuthorization(Policies.Viewer);
         api.MapGet("/search", SearchAsync).WithName("Search").WithSummary("Search events.").WithDescription(QueryHelp)
             .Produces<SearchResponse>().ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/logs", SearchAsync).WithName("Logs").WithSummary("Events, newest first, paginated (same parameters as /api/search).")
@@ -26,25 +27,26 @@ internal static class SearchEndpoints
             .WithSummary("Matching events as CSV, streamed (limit ≤ 1,000,000, default 100,000).")
             .WithDescription(QueryHelp + " Cells that a spreadsheet would run as a formula are prefixed with an apostrophe.")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv");
-        api.MapGet("/saved-searches", async (IMetadataStore store, CancellationToken ct) => Results.Ok(await store.ListSavedSearchesAsync(null, ct)))
-            .WithName("ListSavedSearches").WithSummary("Saved searches.");
-        api.MapPost("/saved-searches", SaveAsync).WithName("SaveSearch").WithSummary("Save a search (name, query, filters).")
-            .Produces<SavedSearch>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest);
-        api.MapDelete("/saved-searches/{id}", async (string id, IMetadataStore store, CancellationToken ct) =>
-                await store.DeleteSavedSearchAsync(id, ct) ? Results.NoContent() : Results.Problem(statusCode: 404, title: "Not found", detail: $"No saved search '{id}'."))
-            .WithName("DeleteSavedSearch").WithSummary("Delete a saved search.");
-        api.MapGet("/search-history", async (IMetadataStore store, [FromQuery] int? limit, CancellationToken ct) =>
-                Results.Ok(await store.ListSearchHistoryAsync(null, Math.Clamp(limit ?? 50, 1, 1000), ct)))
-            .WithName("SearchHistory").WithSummary("Recent searches, newest first.");
+        api.MapGet("/saved-searches", async (HttpContext http, IMetadataStore store, CancellationToken ct) =>
+                Results.Ok((await store.ListSavedSearchesAsync(null, ct)).Where(s => s.Owner is null || s.Owner == http.User.UserId())))
+            .WithName("ListSavedSearches").WithSummary("Your saved searches and the shared ones.");
+        api.MapPost("/saved-searches", SaveAsync).WithName("SaveSearch")
+            .WithSummary("Save a search (name, query, filters); shared: true makes it visible to everyone (editor and up).")
+            .Produces<SavedSearch>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
+        api.MapDelete("/saved-searches/{id}", DeleteSavedAsync).WithName("DeleteSavedSearch")
+            .WithSummary("Delete a saved search: your own; a shared one as editor; any as admin.").ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/search-history", async (HttpContext http, IMetadataStore store, [FromQuery] int? limit, CancellationToken ct) =>
+                Results.Ok(await store.ListSearchHistoryAsync(http.User.UserId(), Math.Clamp(limit ?? 50, 1, 1000), ct)))
+            .WithName("SearchHistory").WithSummary("Your recent searches, newest first.");
     }
 
-    private static async Task<IResult> SearchAsync(HttpRequest request, ISearchStore search, IMetadataStore metadata, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> SearchAsync(HttpContext http, ISearchStore search, IMetadataStore metadata, TimeProvider time, CancellationToken ct)
     {
-        var p = SearchParameters.From(request, time.GetUtcNow());
+        var p = SearchParameters.From(http.Request, time.GetUtcNow());
         var started = Stopwatch.GetTimestamp();
         var page = await search.SearchAsync(p.ToRequest(), ct).ConfigureAwait(false);
         var took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        await metadata.AddSearchHistoryAsync(new SearchHistoryEntry(p.Query.Text ?? "", p.Filters(), page.Total, took, null, time.GetUtcNow()), ct).ConfigureAwait(false);
+        await metadata.AddSearchHistoryAsync(new SearchHistoryEntry(p.Query.Text ?? "", p.Filters(), page.Total, took, http.User.UserId(), time.GetUtcNow()), ct).ConfigureAwait(false);
         return Results.Ok(new SearchResponse(page.Total, p.Page, p.PageSize, Math.Round(took, 2), page.NextCursor, page.Hits));
     }
 
@@ -86,20 +88,48 @@ internal static class SearchEndpoints
         }
     }
 
-    private static async Task<IResult> SaveAsync(SaveSearchRequest body, IMetadataStore store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> SaveAsync(HttpContext http, SaveSearchRequest body, IMetadataStore store, TimeProvider time, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(body.Name))
         {
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Name required", detail: "A saved search needs a name.");
         }
 
+        if (body.Shared && !http.User.IsInRole(Policies.Editor))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Sharing a saved search needs the role editor or higher; save it for yourself instead.");
+        }
+
+        // A shared search has no owner: everyone sees it.
+        var owner = body.Shared ? null : http.User.UserId();
         var saved = await store.SaveSearchAsync(
-            new SavedSearch(Guid.NewGuid().ToString("N"), body.Name.Trim(), body.Query ?? "", body.Filters ?? new Dictionary<string, string>(), null, time.GetUtcNow()),
+            new SavedSearch(Guid.NewGuid().ToString("N"), body.Name.Trim(), body.Query ?? "", body.Filters ?? new Dictionary<string, string>(), owner, time.GetUtcNow()),
             ct).ConfigureAwait(false);
         return Results.Created($"/api/saved-searches/{saved.Id}", saved);
+    }
+
+    private static async Task<IResult> DeleteSavedAsync(string id, HttpContext http, IMetadataStore store, CancellationToken ct)
+    {
+        var user = http.User;
+        var search = (await store.ListSavedSearchesAsync(null, ct).ConfigureAwait(false)).FirstOrDefault(s => s.Id == id);
+        var mayDelete = search is not null
+            && (search.Owner == user.UserId() || (search.Owner is null && user.IsInRole(Policies.Editor)) || user.IsInRole(Policies.Admin));
+        var visible = search is not null && (search.Owner is null || search.Owner == user.UserId() || user.IsInRole(Policies.Admin));
+        if (!visible)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No saved search '{id}'.");
+        }
+
+        if (!mayDelete)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Deleting a shared saved search needs the role editor or higher.");
+        }
+
+        await store.DeleteSavedSearchAsync(id, ct).ConfigureAwait(false);
+        return Results.NoContent();
     }
 }
 
 public sealed record SearchResponse(long Total, int Page, int PageSize, double TookMs, string? NextCursor, IReadOnlyList<LogEvent> Hits);
 
-public sealed record SaveSearchRequest(string Name, string? Query, Dictionary<string, string>? Filters);
+public sealed record SaveSearchRequest(string Name, string? Query, Dictionary<string, string>? Filters, bool Shared = false);

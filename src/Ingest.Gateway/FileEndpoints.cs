@@ -8,7 +8,9 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using SaasMonitor.Core.Metadata;
 using SaasMonitor.Core.Search;
+using SaasMonitor.Core.Identity;
 using SaasMonitor.Hosting;
+using SaasMonitor.Hosting.Security;
 
 namespace Ingest.Gateway;
 
@@ -29,14 +31,15 @@ internal static class FileEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .DisableAntiforgery();
-        files.MapGet("/files", ListAsync).WithName("ListFiles").WithSummary("Uploaded files, newest first, paginated.");
+            .RequireAuthorization(Policies.Editor);
+        files.MapGet("/files", ListAsync).WithName("ListFiles").WithSummary("Uploaded files, newest first, paginated.").RequireAuthorization(Policies.Viewer);
         files.MapGet("/files/{id}", GetAsync).WithName("GetFile").WithSummary("One uploaded file with its processing progress.")
-            .Produces<FileView>().ProducesProblem(StatusCodes.Status404NotFound);
-        files.MapGet("/files/{id}/download", DownloadAsync).WithName("DownloadFile").WithSummary("The original bytes of an uploaded file.");
+            .Produces<FileView>().ProducesProblem(StatusCodes.Status404NotFound).RequireAuthorization(Policies.Viewer);
+        files.MapGet("/files/{id}/download", DownloadAsync).WithName("DownloadFile").WithSummary("The original bytes of an uploaded file.").RequireAuthorization(Policies.Viewer);
         files.MapDelete("/files/{id}", DeleteAsync).WithName("DeleteFile").WithSummary("Delete a file, its stored bytes and its events from the index.")
             .WithDescription("The file disappears at once. Its events are removed by the indexer: 200 once they are gone (indexer in this process), 202 while an indexer in another process removes them (within a few seconds).")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(Policies.Editor);
     }
 
     private static async Task<IResult> UploadAsync(
@@ -83,7 +86,7 @@ internal static class FileEndpoints
                     return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported file type", $"'{fileName}' is not .csv, .json, .jsonl, .ndjson, .log or .txt.");
                 }
 
-                var upload = new FileUpload(writer, metadata, blobs, limits, time);
+                var upload = new FileUpload(writer, metadata, blobs, limits, time, AuditLog.Actor(context.User));
                 var file = await upload.RunAsync(section.Body, fileName, format.Value, ct).ConfigureAwait(false);
                 return file.Status == FileStatus.Error
                     ? Problem(file.Error!.Contains("limit of", StringComparison.Ordinal) ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest, "Upload refused", file.Error)
@@ -125,6 +128,7 @@ internal static class FileEndpoints
         IMetadataStore metadata,
         IFileBlobStore blobs,
         ISearchStore search,
+        AuditLog audit,
         HttpContext context,
         CancellationToken ct)
     {
@@ -136,6 +140,7 @@ internal static class FileEndpoints
         }
 
         blobs.Delete(id);
+        await audit.RecordAsync(context, AuditActions.FileDeleted, id).ConfigureAwait(false);
         var events = await search.CountAsync(new SearchQuery { FileId = id }, ct).ConfigureAwait(false);
         if (indexerPurge is not null)
         {
@@ -158,7 +163,7 @@ internal static class FileEndpoints
     private static IResult Problem(int status, string title, string detail) => Results.Problem(statusCode: status, title: title, detail: detail);
 
     /// <summary>One upload: bytes go to the blob store and, cut into raw records, to the bus as they arrive.</summary>
-    private sealed class FileUpload(RawWriter writer, IMetadataStore metadata, IFileBlobStore blobs, IngestOptions limits, TimeProvider time)
+    private sealed class FileUpload(RawWriter writer, IMetadataStore metadata, IFileBlobStore blobs, IngestOptions limits, TimeProvider time, string? uploadedBy)
     {
         public async Task<LogFile> RunAsync(Stream body, string fileName, SaasMonitor.Core.Events.RawFormat format, CancellationToken ct)
         {
@@ -169,6 +174,7 @@ internal static class FileEndpoints
                 FileType = Path.GetExtension(fileName).TrimStart('.').ToLowerInvariant(),
                 Status = FileStatus.Pending,
                 UploadedAt = time.GetUtcNow(),
+                UploadedBy = uploadedBy,
             };
             await metadata.CreateFileAsync(file, ct).ConfigureAwait(false);
             var chunker = new RawChunker(format, limits.ChunkBytes);

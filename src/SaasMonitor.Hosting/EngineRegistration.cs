@@ -31,6 +31,7 @@ internal static class EngineRegistration
         services.AddSingleton(sp => Sqlite(sp));
         services.AddSingleton<IKpiStore>(sp => new SqliteKpiStore(sp.GetRequiredService<SqliteOptions>()));
         services.AddSingleton<IMetadataStore>(sp => new SqliteMetadataStore(sp.GetRequiredService<SqliteOptions>()));
+        services.AddSingleton(sp => StoreFactory.Identity(Options(sp)));
         services.AddSingleton<IFileBlobStore>(sp => new DirectoryBlobStore(Path.Combine(Options(sp).DataDirectory, "files")));
     }
 
@@ -41,9 +42,5 @@ internal static class EngineRegistration
         return o;
     }
 
-    private static SqliteOptions Sqlite(IServiceProvider sp)
-    {
-        var o = Options(sp);
-        return new SqliteOptions { Path = Path.Combine(o.DataDirectory, "saasmon.db"), SynchronousFull = o.Fsync };
-    }
+    private static SqliteOptions Sqlite(IServiceProvider sp) => StoreFactory.Sqlite(Options(sp));
 }

@@ -41,7 +41,7 @@ internal static class HealthChecks
         app.MapGet("/api/health", ApiHealthAsync)
             .WithName("Health")
             .WithSummary("Status and response time of every engine, consumer lag and process figures.")
-            .AllowAnonymous();
+            .RequireAuthorization(Security.Policies.Viewer);
     }
 
     private static async Task<IResult> ApiHealthAsync(HealthCheckService health, ConsumerLagMonitor lag, CancellationToken ct)

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Prometheus;
-using Scalar.AspNetCore;
+using SaasMonitor.Hosting.Security;
 using Serilog;
 using ILogger = Microsoft.Extensions.Logging.ILogger;
 
@@ -46,6 +46,7 @@ public static partial class HostDefaults
             .ValidateOnStart();
 
         builder.Services.AddEngines();
+        builder.Services.AddSaasMonitorSecurity(builder.Configuration);
         builder.Services.AddHostedService<TopicSetup>();
         builder.Services.AddSingleton<ConsumerLagMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsumerLagMonitor>());
@@ -71,14 +72,14 @@ public static partial class HostDefaults
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseReferenceHttpMetrics();
-        app.MapMetrics("/metrics");
+        app.UseSaasMonitorSecurity();
+        app.MapMetrics("/metrics").RequireAuthorization(Policies.Metrics);
 
         // prometheus-net starts listening to .NET meters at the registry's first collection; collect once now so the
         // pipeline instruments count from the start of the process, not from the first scrape.
         Metrics.DefaultRegistry.CollectAndExportAsTextAsync(Stream.Null).GetAwaiter().GetResult();
         app.MapEngineHealth();
-        app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/docs");
+        app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Policies.Viewer);
         app.Lifetime.ApplicationStarted.Register(() => PrintUrls(app));
         return app;
     }
@@ -93,6 +94,6 @@ public static partial class HostDefaults
         }
     }
 
-    [LoggerMessage(LogLevel.Information, "SaasMonitor is serving {Url} (dashboard API; API docs at /docs, metrics at /metrics, health at /api/health)")]
+    [LoggerMessage(LogLevel.Information, "SaasMonitor is serving {Url} (OpenAPI document at /openapi/v1.json, metrics at /metrics, health at /api/health)")]
     private static partial void LogServing(ILogger logger, string url);
 }

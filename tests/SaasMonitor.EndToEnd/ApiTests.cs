@@ -116,17 +116,6 @@ public sealed class ApiTests(ChartHost fixture) : IClassFixture<ChartHost>
     }
 
     [Fact]
-    public async Task Docs_serve_the_api_reference_ui_for_the_openapi_document()
-    {
-        using var response = await _host.Client.GetAsync("/docs");
-        var html = await response.Content.ReadAsStringAsync();
-
-        response.StatusCode.Should().Be(HttpStatusCode.OK);
-        response.Content.Headers.ContentType!.MediaType.Should().Be("text/html");
-        html.Should().Contain("Scalar").And.Contain("openapi/v1.json");
-    }
-
-    [Fact]
     public async Task Saved_searches_are_created_listed_and_deleted()
     {
         using var created = await _host.Client.PostAsync("/api/saved-searches", Json(new { name = "  Login errors ", query = "level:ERROR AND endpoint:\"/api/login\"", filters = new { service = "auth" } }));

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,21 +13,37 @@ public sealed class InProcessHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private InProcessHost(WebApplication app, string dataDir, HttpClient client)
+    private InProcessHost(WebApplication app, string dataDir, HttpClient client, string adminToken)
     {
         _app = app;
         DataDirectory = dataDir;
         Client = client;
+        AdminToken = adminToken;
     }
 
     public string DataDirectory { get; }
 
+    /// <summary>A client signed in as the admin (with an API token), on loopback.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>The admin API token <see cref="Client"/> sends; it survives restarts on the same data folder.</summary>
+    public string AdminToken { get; }
+
+    public Uri BaseAddress => Client.BaseAddress!;
 
     public IServiceProvider Services => _app.Services;
 
     public static Task<InProcessHost> StartAsync(params string[] settings) =>
-        StartOnAsync(Path.Combine(Path.GetTempPath(), "saasmon-e2e-" + Guid.NewGuid().ToString("N")), settings);
+        StartOnAsync(NewDataDirectory(), settings);
+
+    /// <summary>
+    /// Starts a server whose callers may pretend to come from another machine (<see cref="RemoteAddress"/>), with
+    /// <paramref name="map"/> mapping extra endpoints before it starts.
+    /// </summary>
+    public static Task<InProcessHost> StartWithRemoteCallersAsync(string[] settings, Action<WebApplication>? map = null) =>
+        StartOnAsync(NewDataDirectory(), settings, configure: b => b.Services.AddSingleton<IStartupFilter, RemoteAddress>(), map: map);
+
+    public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "saasmon-e2e-" + Guid.NewGuid().ToString("N"));
 
     /// <summary>Stops this server gracefully and starts a new one on the same data folder.</summary>
     public async Task<InProcessHost> RestartAsync()
@@ -34,16 +51,25 @@ public sealed class InProcessHost : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        return await StartOnAsync(DataDirectory, []);
+        return await StartOnAsync(DataDirectory, [], AdminToken);
     }
 
-    private static async Task<InProcessHost> StartOnAsync(string dataDir, string[] settings)
+    private static async Task<InProcessHost> StartOnAsync(
+        string dataDir,
+        string[] settings,
+        string? adminToken = null,
+        Action<WebApplicationBuilder>? configure = null,
+        Action<WebApplication>? map = null)
     {
-        string[] args = ["--urls", "http://127.0.0.1:0", "--data-dir", dataDir, "--Serilog:MinimumLevel:Default=Warning", .. settings];
-        var app = AllInOne.Build(args);
+        string[] args = ["--urls", "http://127.0.0.1:0", "--data-dir", dataDir, "--Serilog:MinimumLevel:Default=Warning", .. TestUsers.BootstrapSettings, .. settings];
+        var app = AllInOne.Build(args, configure);
+        map?.Invoke(app);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new InProcessHost(app, dataDir, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) });
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        adminToken ??= await TestUsers.TokenAsync(address);
+        var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", adminToken);
+        return new InProcessHost(app, dataDir, client, adminToken);
     }
 
     public async Task<JsonElement> GetJsonAsync(string path)

@@ -25,6 +25,7 @@ public sealed class KillTests : IDisposable
 
         using var restarted = ModuleProcess.Start("saasmon", "--data-dir", _dataDir);
         await restarted.WaitReadyAsync();
+        await TestUsers.AuthorizeAsync(restarted.Client);
         await Eventually.HoldsAsync(
             async () =>
             {

@@ -32,6 +32,8 @@ public sealed class MultiProcessTests : IDisposable
             await process.WaitReadyAsync();
         }
 
+        await TestUsers.AuthorizeAsync(dashboard.Client);
+
         var load = new MarkedLoad("multiproc", eventsPerBatch: 500);
         var sending = load.SendAsync(gateway.Client, senders: 4, batches: 200, TestContext.Current.CancellationToken);
         await Eventually.HoldsAsync(

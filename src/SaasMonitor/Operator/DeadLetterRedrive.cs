@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using SaasMonitor.Core.Bus;
+using SaasMonitor.Core.Identity;
 using SaasMonitor.Core.Events;
 
 namespace SaasMonitor.Operator;
@@ -120,6 +121,10 @@ internal static class DeadLetterRedrive
         await output.WriteLineAsync(dryRun
             ? $"Dry run: {sent} dead letter(s) would be re-sent, {skipped} already redriven; nothing sent."
             : $"Re-sent {sent} dead letter(s); {skipped} already redriven.").ConfigureAwait(false);
+        if (!dryRun)
+        {
+            await session.AuditAsync(AuditActions.Redrive, topic, $"{sent} re-sent, {skipped} skipped{(format is null ? "" : $", format {format}")}", ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Sends the raw records (durable first), then records their origins in the ledger.</summary>

@@ -1,24 +1,29 @@
 using System.CommandLine;
 using SaasMonitor.Core.Bus;
+using SaasMonitor.Hosting.Security;
 
 namespace SaasMonitor.Operator;
 
 /// <summary>
-/// saasmon's operator verbs: <c>saasmon replay ...</c> and <c>saasmon dlq list|show|redrive ...</c>.
+/// saasmon's operator verbs: <c>saasmon replay ...</c>, <c>saasmon dlq list|show|redrive ...</c>, <c>saasmon users ...</c>,
+/// <c>saasmon tokens create ...</c> and <c>saasmon audit</c>.
 /// They read the server's configuration and work on its bus through the bus port only, so they serve both shapes.
 /// </summary>
 public static class OperatorCommands
 {
-    private static readonly string[] Verbs = ["replay", "dlq"];
+    private static readonly string[] Verbs = ["replay", "dlq", "users", "tokens", "audit"];
 
     /// <summary>True when <paramref name="args"/> start with an operator verb; otherwise saasmon runs the server.</summary>
     public static bool Handles(IReadOnlyList<string> args) => args.Count > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
     /// <summary>Runs the operator command in <paramref name="args"/> and returns its exit code (0 when it did its work).</summary>
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct = default) =>
-        Build(TimeProvider.System).Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, ct);
+        RunAsync(args, output, error, Console.In, ct);
 
-    internal static RootCommand Build(TimeProvider time)
+    internal static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TextReader input, CancellationToken ct = default) =>
+        Build(TimeProvider.System, () => input).Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, ct);
+
+    internal static RootCommand Build(TimeProvider time, Func<TextReader>? input = null)
     {
         var dataDirectory = new Option<string>("--data-dir")
         {
@@ -30,6 +35,9 @@ public static class OperatorCommands
             dataDirectory,
             ReplayCommand.Create(dataDirectory, time),
             DeadLetterCommands.Create(dataDirectory),
+            IdentityCommands.Users(dataDirectory, input ?? (() => Console.In)),
+            IdentityCommands.Tokens(dataDirectory),
+            IdentityCommands.Audit(dataDirectory),
         };
     }
 
@@ -66,7 +74,7 @@ public static class OperatorCommands
 
                 return 0;
             }
-            catch (Exception e) when (e is OperatorException or BusException)
+            catch (Exception e) when (e is OperatorException or BusException or AccountException)
             {
                 await error.WriteLineAsync(e.Message).ConfigureAwait(false);
                 return 1;

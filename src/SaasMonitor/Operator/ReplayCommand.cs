@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using SaasMonitor.Core.Bus;
+using SaasMonitor.Core.Identity;
 
 namespace SaasMonitor.Operator;
 
@@ -96,6 +97,7 @@ internal static class ReplayCommand
             request.Group,
             [.. moves.Select(m => new TopicPartitionOffset(request.Topic, m.Partition, m.NewOffset))],
             ct).ConfigureAwait(false);
+        await session.AuditAsync(AuditActions.Replay, $"{request.Group} on {request.Topic}", $"to {target}, {moves.Sum(m => m.ToReprocess)} messages to re-process", ct).ConfigureAwait(false);
         await output.WriteLineAsync($"Moved. Start the server: group '{request.Group}' re-processes from the new offsets; nothing is indexed or counted twice.").ConfigureAwait(false);
     }
 

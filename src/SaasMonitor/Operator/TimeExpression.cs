@@ -33,7 +33,8 @@ internal static class TimeExpression
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
     }
 
-    private static bool TryParseSpan(ReadOnlySpan<char> span, out TimeSpan value)
+    /// <summary>A span such as 30s, 90m, 12h or 30d.</summary>
+    public static bool TryParseSpan(ReadOnlySpan<char> span, out TimeSpan value)
     {
         value = default;
         if (!long.TryParse(span[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
