@@ -7,7 +7,7 @@ namespace Ingest.Gateway;
 
 public static class GatewayExtensions
 {
-    /// <summary>The HTTP ingest gateway: POST /api/ingest, file uploads and the files API.</summary>
+    /// <summary>The HTTP ingest gateway: POST /api/ingest, Seq's /api/events/raw, file uploads and the files API.</summary>
     public static WebApplicationBuilder AddIngestGateway(this WebApplicationBuilder builder)
     {
         builder.Services.AddPipelineModule(PipelineModule.Gateway);
@@ -28,6 +28,7 @@ public static class GatewayExtensions
     public static WebApplication MapIngestGateway(this WebApplication app)
     {
         app.MapIngest();
+        app.MapSeq();
         app.MapFiles();
         return app;
     }

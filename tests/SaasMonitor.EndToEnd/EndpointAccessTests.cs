@@ -25,6 +25,7 @@ public sealed class EndpointAccessTests : IAsyncLifetime
         ["GET /metrics"] = Metrics,
         ["GET /openapi/{documentName}.json"] = Viewer,
         ["POST /api/ingest"] = Ingest,
+        ["POST /api/events/raw"] = Ingest,
         ["POST /api/upload"] = Editor,
         ["GET /api/files"] = Viewer,
         ["GET /api/files/{id}"] = Viewer,

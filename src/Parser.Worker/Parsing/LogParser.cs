@@ -58,6 +58,9 @@ public sealed partial class LogParser
                 case RawFormat.Text:
                     ParseLines(payload, LineFormat.Text, validUtf8);
                     break;
+                case RawFormat.Clef:
+                    ParseLines(payload, LineFormat.Clef, validUtf8);
+                    break;
                 default:
                     ParseLines(payload, LineFormat.ApacheOrText, validUtf8);
                     break;
@@ -72,7 +75,7 @@ public sealed partial class LogParser
 
     /// <summary>
     /// The format a <see cref="RawRecordHeaders.Format"/> header names: "json", "jsonl"/"ndjson", "csv",
-    /// "apache"/"nginx"/"combined", "text"/"plain"; null, "" or "auto" mean detect.
+    /// "apache"/"nginx"/"combined", "text"/"plain", "clef"; null, "" or "auto" mean detect.
     /// </summary>
     /// <exception cref="ArgumentException">The name is none of these.</exception>
     public static RawFormat FormatFromName(string? name) => name?.Trim().ToLowerInvariant() switch
@@ -83,8 +86,9 @@ public sealed partial class LogParser
         "csv" => RawFormat.Csv,
         "apache" or "nginx" or "combined" => RawFormat.Apache,
         "text" or "plain" => RawFormat.Text,
+        "clef" => RawFormat.Clef,
         _ => throw new ArgumentException(
-            $"Unknown raw record format '{name}'. Expected one of: auto, json, jsonl, ndjson, csv, apache, nginx, combined, text, plain.",
+            $"Unknown raw record format '{name}'. Expected one of: auto, json, jsonl, ndjson, csv, apache, nginx, combined, text, plain, clef.",
             nameof(name)),
     };
 
@@ -127,6 +131,7 @@ public sealed partial class LogParser
         Apache,
         Text,
         ApacheOrText,
+        Clef,
     }
 
     private void ParseLines(ReadOnlySpan<byte> payload, LineFormat format, bool validUtf8)
@@ -254,6 +259,9 @@ public sealed partial class LogParser
                 break;
             case LineFormat.Text:
                 TextLine.Parse(line, _builder, _context.ReceivedAt);
+                break;
+            case LineFormat.Clef:
+                ReadClefLine(line);
                 break;
             default:
                 if (AccessLogLine.TryParse(line, _builder) is not null)

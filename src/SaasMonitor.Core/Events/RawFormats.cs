@@ -10,6 +10,7 @@ public static class RawFormats
         RawFormat.Csv => "csv",
         RawFormat.Apache => "apache",
         RawFormat.Text => "text",
+        RawFormat.Clef => "clef",
         _ => "auto",
     };
 }

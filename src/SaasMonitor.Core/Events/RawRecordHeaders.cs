@@ -47,4 +47,6 @@ public enum RawFormat
     Apache,
     /// <summary>Plain text lines (syslog, application logs): message kept, level detected when present.</summary>
     Text,
+    /// <summary>Compact Log Event Format (Serilog, Seq): one JSON object per line with <c>@t</c>, <c>@l</c>, <c>@mt</c>, <c>@x</c> ...</summary>
+    Clef,
 }
