@@ -1,3 +1,4 @@
+using Ingest.Gateway.Syslog;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -7,7 +8,7 @@ namespace Ingest.Gateway;
 
 public static class GatewayExtensions
 {
-    /// <summary>The HTTP ingest gateway: POST /api/ingest, Seq's /api/events/raw, file uploads and the files API.</summary>
+    /// <summary>The ingest gateway: POST /api/ingest, Seq's /api/events/raw, the syslog listeners, file uploads and the files API.</summary>
     public static WebApplicationBuilder AddIngestGateway(this WebApplicationBuilder builder)
     {
         builder.Services.AddPipelineModule(PipelineModule.Gateway);
@@ -22,6 +23,11 @@ public static class GatewayExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddHostedService<DemoTraffic>();
+        builder.Services.AddOptions<SyslogOptions>()
+            .Bind(builder.Configuration.GetSection(SyslogOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddHostedService<SyslogListener>();
         return builder;
     }
 

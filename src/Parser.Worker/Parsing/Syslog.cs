@@ -95,7 +95,7 @@ internal static class Syslog
             rest = rest[3..];
         }
 
-        builder.Message = Encoding.UTF8.GetString(rest.TrimEnd(" \t"u8));
+        builder.Message = Encoding.UTF8.GetString(rest.Trim(" \t"u8));
         return true;
     }
 
