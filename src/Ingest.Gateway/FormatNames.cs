@@ -13,6 +13,7 @@ internal static class FormatNames
         "apache" or "nginx" or "combined" => RawFormat.Apache,
         "text" or "plain" or "syslog" => RawFormat.Text,
         "clef" => RawFormat.Clef,
+        "gelf" => RawFormat.Gelf,
         "auto" or "" => RawFormat.Auto,
         _ => null,
     };

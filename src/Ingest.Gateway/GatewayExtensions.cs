@@ -1,4 +1,4 @@
-using Ingest.Gateway.Syslog;
+using Ingest.Gateway.Listeners;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,7 +8,7 @@ namespace Ingest.Gateway;
 
 public static class GatewayExtensions
 {
-    /// <summary>The ingest gateway: POST /api/ingest, Seq's /api/events/raw, the syslog listeners, file uploads and the files API.</summary>
+    /// <summary>The ingest gateway: POST /api/ingest, Seq's /api/events/raw, GELF (HTTP, TCP, UDP), the syslog listeners, file uploads and the files API.</summary>
     public static WebApplicationBuilder AddIngestGateway(this WebApplicationBuilder builder)
     {
         builder.Services.AddPipelineModule(PipelineModule.Gateway);
@@ -28,6 +28,11 @@ public static class GatewayExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddHostedService<SyslogListener>();
+        builder.Services.AddOptions<GelfOptions>()
+            .Bind(builder.Configuration.GetSection(GelfOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddHostedService<GelfListener>();
         return builder;
     }
 
@@ -35,6 +40,7 @@ public static class GatewayExtensions
     {
         app.MapIngest();
         app.MapSeq();
+        app.MapGelf();
         app.MapFiles();
         return app;
     }

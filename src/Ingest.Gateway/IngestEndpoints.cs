@@ -86,7 +86,7 @@ internal static class IngestEndpoints
         var chunks = new List<RawChunk>();
         try
         {
-            await ReadAllAsync(body, chunker, chunks, validateJson: format == RawFormat.Json, ct).ConfigureAwait(false);
+            await ReadAllAsync(body, chunker, chunks, format, ct).ConfigureAwait(false);
         }
         catch (RecordTooLargeException ex)
         {
@@ -114,15 +114,22 @@ internal static class IngestEndpoints
         };
     }
 
-    private static async Task ReadAllAsync(Stream body, RawChunker chunker, List<RawChunk> chunks, bool validateJson, CancellationToken ct)
+    private static async Task ReadAllAsync(Stream body, RawChunker chunker, List<RawChunk> chunks, RawFormat format, CancellationToken ct)
     {
-        if (validateJson)
+        if (format is RawFormat.Json or RawFormat.Gelf)
         {
             // A JSON batch is checked whole before anything is written, so a bad batch is refused whole.
             using var all = new MemoryStream();
             await body.CopyToAsync(all, ct).ConfigureAwait(false);
             var bytes = all.GetBuffer().AsSpan(0, (int)all.Length);
             Validate(bytes);
+            if (format == RawFormat.Gelf)
+            {
+                // One GELF message per request, folded onto one line: line breaks in valid JSON are whitespace between tokens.
+                bytes.Replace((byte)'\r', (byte)' ');
+                bytes.Replace((byte)'\n', (byte)' ');
+            }
+
             chunker.Write(bytes, chunks);
         }
         else

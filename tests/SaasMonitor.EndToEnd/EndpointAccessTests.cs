@@ -26,6 +26,7 @@ public sealed class EndpointAccessTests : IAsyncLifetime
         ["GET /openapi/{documentName}.json"] = Viewer,
         ["POST /api/ingest"] = Ingest,
         ["POST /api/events/raw"] = Ingest,
+        ["POST /gelf"] = Ingest,
         ["POST /api/upload"] = Editor,
         ["GET /api/files"] = Viewer,
         ["GET /api/files/{id}"] = Viewer,

@@ -21,8 +21,11 @@ public sealed class InProcessHost : IAsyncDisposable
         AdminToken = adminToken;
     }
 
-    /// <summary>The syslog listeners' fixed ports would collide between test servers: off unless a test sets its own.</summary>
-    public static readonly string[] NoListeners = ["--SaasMonitor:Inputs:Syslog:TcpPort=0", "--SaasMonitor:Inputs:Syslog:UdpPort=0"];
+    /// <summary>The syslog and GELF listeners' fixed ports would collide between test servers: off unless a test sets its own.</summary>
+    public static readonly string[] NoListeners =
+    [
+        "--SaasMonitor:Inputs:Syslog:TcpPort=0", "--SaasMonitor:Inputs:Syslog:UdpPort=0", "--SaasMonitor:Inputs:Gelf:TcpPort=0", "--SaasMonitor:Inputs:Gelf:UdpPort=0",
+    ];
 
     public string DataDirectory { get; }
 

@@ -8,8 +8,8 @@ namespace SaasMonitor.Shippers;
 /// <summary>The syslog listeners against util-linux's <c>logger</c>: UDP and TCP, RFC 5424 and RFC 3164, both TCP framings.</summary>
 public sealed class SyslogInputTests : IAsyncLifetime
 {
-    private readonly int _tcpPort = FreePort(SocketType.Stream, ProtocolType.Tcp);
-    private readonly int _udpPort = FreePort(SocketType.Dgram, ProtocolType.Udp);
+    private readonly int _tcpPort = Ports.Free(SocketType.Stream, ProtocolType.Tcp);
+    private readonly int _udpPort = Ports.Free(SocketType.Dgram, ProtocolType.Udp);
     private InProcessHost _host = null!;
 
     public async ValueTask InitializeAsync() =>
@@ -127,12 +127,5 @@ public sealed class SyslogInputTests : IAsyncLifetime
         var error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         process.ExitCode.Should().Be(0, $"{program} {string.Join(' ', args)} failed: {error}");
-    }
-
-    private static int FreePort(SocketType type, ProtocolType protocol)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, type, protocol);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }

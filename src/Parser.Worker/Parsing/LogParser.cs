@@ -61,6 +61,9 @@ public sealed partial class LogParser
                 case RawFormat.Clef:
                     ParseLines(payload, LineFormat.Clef, validUtf8);
                     break;
+                case RawFormat.Gelf:
+                    ParseLines(payload, LineFormat.Gelf, validUtf8);
+                    break;
                 default:
                     ParseLines(payload, LineFormat.ApacheOrText, validUtf8);
                     break;
@@ -75,7 +78,7 @@ public sealed partial class LogParser
 
     /// <summary>
     /// The format a <see cref="RawRecordHeaders.Format"/> header names: "json", "jsonl"/"ndjson", "csv",
-    /// "apache"/"nginx"/"combined", "text"/"plain", "clef"; null, "" or "auto" mean detect.
+    /// "apache"/"nginx"/"combined", "text"/"plain", "clef", "gelf"; null, "" or "auto" mean detect.
     /// </summary>
     /// <exception cref="ArgumentException">The name is none of these.</exception>
     public static RawFormat FormatFromName(string? name) => name?.Trim().ToLowerInvariant() switch
@@ -87,8 +90,9 @@ public sealed partial class LogParser
         "apache" or "nginx" or "combined" => RawFormat.Apache,
         "text" or "plain" => RawFormat.Text,
         "clef" => RawFormat.Clef,
+        "gelf" => RawFormat.Gelf,
         _ => throw new ArgumentException(
-            $"Unknown raw record format '{name}'. Expected one of: auto, json, jsonl, ndjson, csv, apache, nginx, combined, text, plain, clef.",
+            $"Unknown raw record format '{name}'. Expected one of: auto, json, jsonl, ndjson, csv, apache, nginx, combined, text, plain, clef, gelf.",
             nameof(name)),
     };
 
@@ -132,6 +136,7 @@ public sealed partial class LogParser
         Text,
         ApacheOrText,
         Clef,
+        Gelf,
     }
 
     private void ParseLines(ReadOnlySpan<byte> payload, LineFormat format, bool validUtf8)
@@ -261,7 +266,8 @@ public sealed partial class LogParser
                 TextLine.Parse(line, _builder, _context.ReceivedAt);
                 break;
             case LineFormat.Clef:
-                ReadClefLine(line);
+            case LineFormat.Gelf:
+                ReadObjectLine(line, format);
                 break;
             default:
                 if (AccessLogLine.TryParse(line, _builder) is not null)

@@ -11,6 +11,7 @@ public static class RawFormats
         RawFormat.Apache => "apache",
         RawFormat.Text => "text",
         RawFormat.Clef => "clef",
+        RawFormat.Gelf => "gelf",
         _ => "auto",
     };
 }

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text;
-using Ingest.Gateway.Syslog;
+using Ingest.Gateway.Listeners;
 
 namespace SaasMonitor.Tests.Gateway;
 

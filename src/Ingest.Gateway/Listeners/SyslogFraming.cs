@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Ingest.Gateway.Syslog;
+namespace Ingest.Gateway.Listeners;
 
 /// <summary>
 /// RFC 6587 framing of syslog over TCP: octet counting (<c>LEN SP MSG</c>, the frame starts with a digit) or

@@ -8,18 +8,18 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SaasMonitor.Core.Events;
 
-namespace Ingest.Gateway.Syslog;
+namespace Ingest.Gateway.Listeners;
 
 /// <summary>
-/// Syslog over TCP (RFC 6587: octet counting or newline framing, told apart per frame) and UDP (one message per
-/// datagram). Every message becomes one line of a raw record in the text format, whose parser reads <c>&lt;PRI&gt;</c>,
-/// RFC 5424 and RFC 3164; messages are appended in small batches keyed per connection (UDP: per sender), so one
-/// stream's messages stay in order in one partition. A listener whose port cannot be bound stops the start with the
-/// reason. TCP senders are slowed down, not dropped, while the bus is slow; what was received is written before the
-/// listeners stop.
+/// A socket input over TCP and UDP. Every message becomes one line of a raw record in the input's <see cref="Format"/>;
+/// messages are appended in small batches keyed per connection (UDP: per sender), so one stream's messages stay in
+/// order in one partition. A listener whose port cannot be bound stops the start with the reason. TCP senders are
+/// slowed down, not dropped, while the bus is slow; appends are retried; what was received is written before the
+/// listeners stop. Subclasses say how TCP frames are cut, how a datagram becomes a message and how a message becomes a line.
 /// </summary>
-internal sealed partial class SyslogListener(
-    IOptions<SyslogOptions> options, IOptions<IngestOptions> ingest, RawWriter writer, ILogger<SyslogListener> logger) : BackgroundService
+internal abstract class ListenerService<TOptions>(
+    IOptions<TOptions> options, IOptions<IngestOptions> ingest, RawWriter writer, ILogger logger) : BackgroundService
+    where TOptions : ListenerOptions
 {
     private const int BatchMessages = 5_000;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
@@ -34,19 +34,39 @@ internal sealed partial class SyslogListener(
         var address = IPAddress.Parse(o.BindAddress);
         if (o.TcpPort != 0)
         {
-            _tcp = Bind(new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp), address, o.TcpPort, nameof(SyslogOptions.TcpPort));
+            _tcp = Bind(new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp), address, o.TcpPort, $"{o.SectionName}:{nameof(o.TcpPort)}");
             _tcp.Listen(128);
-            LogListening(logger, "TCP", address, o.TcpPort);
+            ListenerLog.Listening(Logger, Name, "TCP", address, o.TcpPort);
         }
 
         if (o.UdpPort != 0)
         {
-            _udp = Bind(new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp), address, o.UdpPort, nameof(SyslogOptions.UdpPort));
-            LogListening(logger, "UDP", address, o.UdpPort);
+            _udp = Bind(new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp), address, o.UdpPort, $"{o.SectionName}:{nameof(o.UdpPort)}");
+            ListenerLog.Listening(Logger, Name, "UDP", address, o.UdpPort);
         }
 
         return base.StartAsync(cancellationToken);
     }
+
+    protected ILogger Logger { get; } = logger;
+
+    /// <summary>The largest message: a raw record's size.</summary>
+    protected int MaxMessageBytes => ingest.Value.ChunkBytes;
+
+    /// <summary>The input's name in logs and partition keys ("syslog", "gelf").</summary>
+    protected abstract string Name { get; }
+
+    /// <summary>The raw format the lines are written in.</summary>
+    protected abstract RawFormat Format { get; }
+
+    /// <summary>Takes the next whole TCP frame from <paramref name="buffer"/>; false when more bytes are needed.</summary>
+    protected abstract bool TryReadFrame(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> message);
+
+    /// <summary>The message a datagram carries, or null when it carries none yet (a part of a chunked message).</summary>
+    protected virtual byte[]? FromDatagram(byte[] datagram, EndPoint remote) => datagram;
+
+    /// <summary>A message as one line of the raw record (no line breaks), or an empty array for nothing.</summary>
+    protected abstract byte[] ToLine(byte[] message);
 
     public override void Dispose()
     {
@@ -95,7 +115,7 @@ internal sealed partial class SyslogListener(
         {
             socket.Dispose();
             throw new InvalidOperationException(
-                $"{SyslogOptions.Section}:{key} {port} cannot be bound on {address} ({e.Message}); choose another port, or 0 to turn this listener off.", e);
+                $"{key} {port} cannot be bound on {address} ({e.Message}); choose another port, or 0 to turn this listener off.", e);
         }
     }
 
@@ -120,8 +140,8 @@ internal sealed partial class SyslogListener(
     /// <summary>One TCP connection: frames read until the sender closes it, each handed on as one message.</summary>
     private async Task ServeAsync(Socket socket, CancellationToken ct)
     {
-        var key = $"syslog-tcp-{socket.RemoteEndPoint}-{Guid.NewGuid():N}";
-        var maxFrame = ingest.Value.ChunkBytes;
+        var key = $"{Name}-tcp-{socket.RemoteEndPoint}-{Guid.NewGuid():N}";
+        var maxFrame = MaxMessageBytes;
         var stream = new NetworkStream(socket, ownsSocket: true);
         await using (stream.ConfigureAwait(false))
         {
@@ -132,21 +152,21 @@ internal sealed partial class SyslogListener(
                 {
                     var result = await reader.ReadAsync(ct).ConfigureAwait(false);
                     var buffer = result.Buffer;
-                    while (SyslogFraming.TryReadFrame(ref buffer, out var message))
+                    while (TryReadFrame(ref buffer, out var message))
                     {
-                        await HandOnAsync(key, message, ct).ConfigureAwait(false);
+                        await HandOnAsync(key, message.ToArray(), ct).ConfigureAwait(false);
                     }
 
                     if (buffer.Length > maxFrame)
                     {
-                        LogFrameTooLong(logger, socket.RemoteEndPoint, maxFrame);
+                        ListenerLog.FrameTooLong(Logger, Name, socket.RemoteEndPoint, maxFrame);
                         return;
                     }
 
                     if (result.IsCompleted)
                     {
-                        // Newline framing: the last message need not end with a newline.
-                        await HandOnAsync(key, buffer, ct).ConfigureAwait(false);
+                        // A last message need not end with its delimiter.
+                        await HandOnAsync(key, buffer.ToArray(), ct).ConfigureAwait(false);
                         return;
                     }
 
@@ -155,7 +175,7 @@ internal sealed partial class SyslogListener(
             }
             catch (IOException e)
             {
-                LogConnectionFailed(logger, socket.RemoteEndPoint, e.Message);
+                ListenerLog.ConnectionFailed(Logger, Name, socket.RemoteEndPoint, e.Message);
             }
             finally
             {
@@ -171,13 +191,16 @@ internal sealed partial class SyslogListener(
         while (true)
         {
             var datagram = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, ct).ConfigureAwait(false);
-            await HandOnAsync($"syslog-udp-{datagram.RemoteEndPoint}", new ReadOnlySequence<byte>(buffer, 0, datagram.ReceivedBytes), ct).ConfigureAwait(false);
+            if (FromDatagram(buffer[..datagram.ReceivedBytes], datagram.RemoteEndPoint) is { } message)
+            {
+                await HandOnAsync($"{Name}-udp-{datagram.RemoteEndPoint}", message, ct).ConfigureAwait(false);
+            }
         }
     }
 
-    private ValueTask HandOnAsync(string key, ReadOnlySequence<byte> message, CancellationToken ct)
+    private ValueTask HandOnAsync(string key, byte[] message, CancellationToken ct)
     {
-        var bytes = SyslogFraming.Trim(message.ToArray());
+        var bytes = ToLine(message);
         return bytes.Length == 0 ? ValueTask.CompletedTask : _received.Writer.WriteAsync(new Received(key, bytes), ct);
     }
 
@@ -193,7 +216,7 @@ internal sealed partial class SyslogListener(
             {
                 if (!batches.TryGetValue(received.Key, out var chunker))
                 {
-                    batches[received.Key] = chunker = new RawChunker(RawFormat.Text, ingest.Value.ChunkBytes);
+                    batches[received.Key] = chunker = new RawChunker(Format, MaxMessageBytes);
                     chunks[received.Key] = [];
                 }
 
@@ -221,23 +244,30 @@ internal sealed partial class SyslogListener(
             }
             catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException)
             {
-                LogAppendFailed(logger, chunks.Sum(c => c.Records), e.Message);
+                ListenerLog.AppendFailed(Logger, Name, chunks.Sum(c => c.Records), e.Message);
                 await Task.Delay(RetryDelay, CancellationToken.None).ConfigureAwait(false);
             }
         }
     }
 
     private readonly record struct Received(string Key, byte[] Message);
+}
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Syslog listening on {Protocol} {Address}:{Port}")]
-    private static partial void LogListening(ILogger logger, string protocol, IPAddress address, int port);
+/// <summary>The listeners' log messages.</summary>
+internal static partial class ListenerLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Input} listening on {Protocol} {Address}:{Port}")]
+    public static partial void Listening(ILogger logger, string input, string protocol, IPAddress address, int port);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Syslog sender {Remote} sent a frame longer than {Limit} bytes; the connection is closed")]
-    private static partial void LogFrameTooLong(ILogger logger, EndPoint? remote, int limit);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Input} sender {Remote} sent a frame longer than {Limit} bytes; the connection is closed")]
+    public static partial void FrameTooLong(ILogger logger, string input, EndPoint? remote, int limit);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Syslog connection from {Remote} failed: {Reason}")]
-    private static partial void LogConnectionFailed(ILogger logger, EndPoint? remote, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Input} connection from {Remote} failed: {Reason}")]
+    public static partial void ConnectionFailed(ILogger logger, string input, EndPoint? remote, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Appending {Records} syslog messages failed, retrying: {Reason}")]
-    private static partial void LogAppendFailed(ILogger logger, long records, string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Appending {Records} {Input} messages failed, retrying: {Reason}")]
+    public static partial void AppendFailed(ILogger logger, string input, long records, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Input} datagram from {Remote} dropped: {Reason}")]
+    public static partial void DatagramDropped(ILogger logger, string input, EndPoint? remote, string reason);
 }

@@ -4,16 +4,20 @@ using System.Text.Json;
 namespace Parser.Worker.Parsing;
 
 /// <summary>
-/// Compact Log Event Format (what Serilog.Sinks.Seq and Seq's <c>/api/events/raw</c> carry), one object per line:
+/// The JSON formats of shippers, one object per line. Compact Log Event Format (what Serilog.Sinks.Seq and Seq's
+/// <c>/api/events/raw</c> carry):
 /// <c>@t</c> timestamp, <c>@l</c> level (absent: Information), <c>@m</c> the rendered message or <c>@mt</c> the message
 /// template (rendered here with the event's properties and kept as <c>message_template</c>), <c>@x</c> the exception
 /// (field <c>exception</c>, stack trace included), <c>@i</c> event id, <c>@tr</c> trace id, <c>@sp</c> span id. Other
 /// properties map to event fields by name (<c>RequestPath</c>, <c>StatusCode</c>, <c>Elapsed</c>, <c>MachineName</c>, ...)
 /// or become extra fields; <c>@@name</c> is a property named <c>@name</c>.
+/// GELF: <c>timestamp</c> (epoch seconds), <c>level</c> (syslog severity), <c>host</c> (server), <c>short_message</c>
+/// (message), <c>full_message</c>, <c>facility</c>, <c>file</c>, <c>line</c> as fields, and additional <c>_name</c> fields
+/// mapped by name like CLEF properties (<c>_id</c> is reserved and ignored).
 /// </summary>
 public sealed partial class LogParser
 {
-    private void ReadClefLine(ReadOnlySpan<byte> line)
+    private void ReadObjectLine(ReadOnlySpan<byte> line, LineFormat format)
     {
         var reader = new Utf8JsonReader(line);
         JsonDocument document;
@@ -32,7 +36,7 @@ public sealed partial class LogParser
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                _builder.Fail(ParseErrorTypes.InvalidJson, $"expected a CLEF object, found {root.ValueKind}");
+                _builder.Fail(ParseErrorTypes.InvalidJson, $"expected a JSON object, found {root.ValueKind}");
                 return;
             }
 
@@ -42,7 +46,48 @@ public sealed partial class LogParser
                 return;
             }
 
-            ReadClef(root);
+            if (format == LineFormat.Gelf)
+            {
+                ReadGelf(root);
+            }
+            else
+            {
+                ReadClef(root);
+            }
+        }
+    }
+
+    private void ReadGelf(JsonElement root)
+    {
+        foreach (var property in root.EnumerateObject())
+        {
+            var value = property.Value;
+            switch (property.Name)
+            {
+                case "version" or "_id":
+                    break;
+                case "host":
+                    _builder.Server = _builder.Keyword(Encoding.UTF8.GetBytes(Text(value)));
+                    break;
+                case "short_message":
+                    _builder.Message = Text(value);
+                    break;
+                case "timestamp":
+                    _builder.SetTimestamp(Encoding.UTF8.GetBytes(Text(value)));
+                    break;
+                case "level" when value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var severity) && severity is >= 0 and <= 7:
+                    _builder.Level = Syslog.LevelOf(severity);
+                    break;
+                case "level":
+                    _builder.Set(FieldKind.Level, "level", Encoding.UTF8.GetBytes(Text(value)));
+                    break;
+                case ['_', .. var name]:
+                    SetNamedProperty(name, value);
+                    break;
+                default:
+                    _builder.AddExtra(property.Name, Text(value));
+                    break;
+            }
         }
     }
 
@@ -82,7 +127,7 @@ public sealed partial class LogParser
                     // Renderings of formatted tokens; the template is rendered here.
                     break;
                 default:
-                    SetClefProperty(property.Name, value);
+                    SetNamedProperty(property.Name.StartsWith("@@", StringComparison.Ordinal) ? property.Name[1..] : property.Name, value);
                     break;
             }
         }
@@ -94,14 +139,12 @@ public sealed partial class LogParser
         }
     }
 
-    /// <summary>A property as an event field when its name maps to one (the timestamp and level only ever come from <c>@t</c> and <c>@l</c>), else an extra field.</summary>
-    private void SetClefProperty(string name, JsonElement value)
+    /// <summary>
+    /// A property as an event field when its name maps to one (the timestamp, level and message only ever come from the
+    /// format's own keys), else an extra field.
+    /// </summary>
+    private void SetNamedProperty(string name, JsonElement value)
     {
-        if (name.StartsWith("@@", StringComparison.Ordinal))
-        {
-            name = name[1..];
-        }
-
         var utf8Name = Encoding.UTF8.GetBytes(name);
         var kind = FieldNames.Lookup(utf8Name);
         if (kind is FieldKind.Timestamp or FieldKind.Level or FieldKind.Message)
