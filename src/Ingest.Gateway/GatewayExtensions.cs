@@ -39,8 +39,7 @@ public static class GatewayExtensions
     public static WebApplication MapIngestGateway(this WebApplication app)
     {
         app.MapIngest();
-        app.MapSeq();
-        app.MapGelf();
+        app.MapShipperInputs();
         app.MapFiles();
         return app;
     }
