@@ -38,6 +38,7 @@ public class ParseBenchmarks
     private byte[] _csv = [];
     private byte[] _apache = [];
     private byte[] _syslog = [];
+    private byte[] _loghub = [];
 
     [GlobalSetup]
     public void Setup()
@@ -58,7 +59,11 @@ public class ParseBenchmarks
         _apache = File.ReadAllBytes(BenchData.PathOf("apache", "apache_combined_10k.log"));
         var ssh = File.ReadAllText(BenchData.PathOf("loghub", "OpenSSH_2k.log")).TrimEnd('\n') + "\n";
         _syslog = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(ssh, Lines / 2_000)));
-        foreach (var (payload, format) in new[] { (_jsonLines, RawFormat.JsonLines), (_csv, RawFormat.Csv), (_apache, RawFormat.Apache), (_syslog, RawFormat.Text) })
+
+        // Five of the six loghub systems (10,000 lines, each layout read by the general recognisers).
+        _loghub = Encoding.UTF8.GetBytes(string.Concat(new[] { "Apache", "HDFS", "HealthApp", "Linux", "Spark" }
+            .Select(system => File.ReadAllText(BenchData.PathOf("loghub", $"{system}_2k.log")).TrimEnd('\n') + "\n")));
+        foreach (var (payload, format) in new[] { (_jsonLines, RawFormat.JsonLines), (_csv, RawFormat.Csv), (_apache, RawFormat.Apache), (_syslog, RawFormat.Text), (_loghub, RawFormat.Text) })
         {
             if (Parse(payload, format) != Lines || _failures.Count != 0)
             {
@@ -97,6 +102,9 @@ public class ParseBenchmarks
 
     [Benchmark(Description = "Parse syslog text (OpenSSH)")]
     public int ParseSyslogText() => Parse(_syslog, RawFormat.Text);
+
+    [Benchmark(Description = "Parse text, 5 loghub layouts (real)")]
+    public int ParseLoghubText() => Parse(_loghub, RawFormat.Text);
 
     private int Parse(byte[] payload, RawFormat format)
     {

@@ -12,6 +12,8 @@ internal static class FormatNames
         "csv" => RawFormat.Csv,
         "apache" or "nginx" or "combined" => RawFormat.Apache,
         "text" or "plain" or "syslog" => RawFormat.Text,
+        "clef" => RawFormat.Clef,
+        "gelf" => RawFormat.Gelf,
         "auto" or "" => RawFormat.Auto,
         _ => null,
     };
@@ -25,6 +27,7 @@ internal static class FormatNames
             "application/x-ndjson" or "application/ndjson" or "application/jsonl" or "application/jsonlines" or "application/x-jsonlines" => RawFormat.JsonLines,
             "text/csv" or "application/csv" => RawFormat.Csv,
             "text/plain" or "application/octet-stream" => RawFormat.Auto,
+            "application/vnd.serilog.clef" => RawFormat.Clef,
             _ => null,
         };
     }

@@ -1,3 +1,4 @@
+using Ingest.Gateway.Listeners;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -7,7 +8,7 @@ namespace Ingest.Gateway;
 
 public static class GatewayExtensions
 {
-    /// <summary>The HTTP ingest gateway: POST /api/ingest, file uploads and the files API.</summary>
+    /// <summary>The ingest gateway: POST /api/ingest, Seq's /api/events/raw, GELF (HTTP, TCP, UDP), the syslog listeners, file uploads and the files API.</summary>
     public static WebApplicationBuilder AddIngestGateway(this WebApplicationBuilder builder)
     {
         builder.Services.AddPipelineModule(PipelineModule.Gateway);
@@ -22,12 +23,23 @@ public static class GatewayExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddHostedService<DemoTraffic>();
+        builder.Services.AddOptions<SyslogOptions>()
+            .Bind(builder.Configuration.GetSection(SyslogOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddHostedService<SyslogListener>();
+        builder.Services.AddOptions<GelfOptions>()
+            .Bind(builder.Configuration.GetSection(GelfOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddHostedService<GelfListener>();
         return builder;
     }
 
     public static WebApplication MapIngestGateway(this WebApplication app)
     {
         app.MapIngest();
+        app.MapShipperInputs();
         app.MapFiles();
         return app;
     }

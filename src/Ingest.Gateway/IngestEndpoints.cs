@@ -19,7 +19,7 @@ internal static class IngestEndpoints
         .WithDescription("""
             Body: a JSON object or array of objects (application/json), JSON lines (application/x-ndjson),
             CSV with a header row (text/csv), or log lines (text/plain: Apache/Nginx access lines, syslog, application logs).
-            `format` overrides the Content-Type (json, jsonl, csv, apache, text, auto). Gzip bodies (Content-Encoding: gzip) are accepted.
+            `format` overrides the Content-Type (json, jsonl, csv, apache, text, clef, auto). Gzip bodies (Content-Encoding: gzip) are accepted.
             Answers 202 with the number of records accepted only after they are durable. A malformed JSON body or an
             unterminated CSV quote is refused whole with 400; a record that cannot be parsed later goes to the dead-letter
             topic with its bytes and the reason.
@@ -40,20 +40,32 @@ internal static class IngestEndpoints
         [FromQuery] string? source,
         CancellationToken ct)
     {
-        var limits = options.Value;
         var request = context.Request;
-        if (request.ContentLength > limits.MaxBodyBytes)
-        {
-            return TooLarge($"The body is larger than the limit of {limits.MaxBodyBytes} bytes.");
-        }
-
         var rawFormat = format is not null ? FormatNames.FromName(format) : FormatNames.FromContentType(request.ContentType);
         if (rawFormat is null)
         {
             return Results.Problem(
                 statusCode: StatusCodes.Status415UnsupportedMediaType,
                 title: "Unsupported format",
-                detail: $"Send application/json, application/x-ndjson, text/csv or text/plain, or name the format with ?format= (json, jsonl, csv, apache, text, auto); got '{format ?? request.ContentType}'.");
+                detail: $"Send application/json, application/x-ndjson, text/csv or text/plain, or name the format with ?format= (json, jsonl, csv, apache, text, clef, auto); got '{format ?? request.ContentType}'.");
+        }
+
+        var (result, problem) = await AcceptAsync(context, writer, options.Value, rawFormat.Value, context.User.IngestSource(source, "http"), ct).ConfigureAwait(false);
+        return problem ?? Results.Accepted(value: result);
+    }
+
+    /// <summary>
+    /// Reads the request body (size limits, gzip) and appends it in <paramref name="format"/> to the raw topic, stamped with
+    /// <paramref name="source"/>: the records accepted once durable, or the problem that refused the request with nothing written.
+    /// Every HTTP input ends here.
+    /// </summary>
+    public static async Task<(IngestResult? Result, IResult? Problem)> AcceptAsync(
+        HttpContext context, RawWriter writer, IngestOptions limits, RawFormat format, string source, CancellationToken ct)
+    {
+        var request = context.Request;
+        if (request.ContentLength > limits.MaxBodyBytes)
+        {
+            return (null, TooLarge($"The body is larger than the limit of {limits.MaxBodyBytes} bytes."));
         }
 
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
@@ -64,30 +76,30 @@ internal static class IngestEndpoints
         await using var body = OpenBody(request, limits);
         if (body is null)
         {
-            return Results.Problem(
+            return (null, Results.Problem(
                 statusCode: StatusCodes.Status415UnsupportedMediaType,
                 title: "Unsupported encoding",
-                detail: $"Content-Encoding '{request.Headers.ContentEncoding}' is not supported; send identity or gzip.");
+                detail: $"Content-Encoding '{request.Headers.ContentEncoding}' is not supported; send identity or gzip."));
         }
 
-        var chunker = new RawChunker(rawFormat.Value, limits.ChunkBytes);
+        var chunker = new RawChunker(format, limits.ChunkBytes);
         var chunks = new List<RawChunk>();
         try
         {
-            await ReadAllAsync(body, chunker, chunks, validateJson: rawFormat == RawFormat.Json, ct).ConfigureAwait(false);
+            await ReadAllAsync(body, chunker, chunks, format, ct).ConfigureAwait(false);
         }
         catch (RecordTooLargeException ex)
         {
-            return TooLarge(ex.Message);
+            return (null, TooLarge(ex.Message));
         }
         catch (InvalidDataException ex)
         {
-            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed body", detail: ex.Message);
+            return (null, Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed body", detail: ex.Message));
         }
 
         // One key per request keeps its chunks together in one partition, in order.
-        await writer.AppendAsync(chunks, context.User.IngestSource(source, "http"), fileId: null, key: Guid.NewGuid().ToString("N"), ct).ConfigureAwait(false);
-        return Results.Accepted(value: new IngestResult(chunker.Records, chunks.Count));
+        await writer.AppendAsync(chunks, source, fileId: null, key: Guid.NewGuid().ToString("N"), ct).ConfigureAwait(false);
+        return (new IngestResult(chunker.Records, chunks.Count), null);
     }
 
     private static Stream? OpenBody(HttpRequest request, IngestOptions limits)
@@ -102,15 +114,22 @@ internal static class IngestEndpoints
         };
     }
 
-    private static async Task ReadAllAsync(Stream body, RawChunker chunker, List<RawChunk> chunks, bool validateJson, CancellationToken ct)
+    private static async Task ReadAllAsync(Stream body, RawChunker chunker, List<RawChunk> chunks, RawFormat format, CancellationToken ct)
     {
-        if (validateJson)
+        if (format is RawFormat.Json or RawFormat.Gelf)
         {
             // A JSON batch is checked whole before anything is written, so a bad batch is refused whole.
             using var all = new MemoryStream();
             await body.CopyToAsync(all, ct).ConfigureAwait(false);
             var bytes = all.GetBuffer().AsSpan(0, (int)all.Length);
             Validate(bytes);
+            if (format == RawFormat.Gelf)
+            {
+                // One GELF message per request, folded onto one line: line breaks in valid JSON are whitespace between tokens.
+                bytes.Replace((byte)'\r', (byte)' ');
+                bytes.Replace((byte)'\n', (byte)' ');
+            }
+
             chunker.Write(bytes, chunks);
         }
         else

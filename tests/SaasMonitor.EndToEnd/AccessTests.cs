@@ -126,7 +126,7 @@ public sealed class AccessTests
     public async Task The_first_admin_is_created_through_the_one_time_setup_link_printed_at_start()
     {
         var dataDir = InProcessHost.NewDataDirectory();
-        await using var app = AllInOne.Build(["--urls", "http://127.0.0.1:0", "--data-dir", dataDir, "--Serilog:MinimumLevel:Default=Warning"]);
+        await using var app = AllInOne.Build(["--urls", "http://127.0.0.1:0", "--data-dir", dataDir, "--Serilog:MinimumLevel:Default=Warning", .. InProcessHost.NoListeners]);
         await app.StartAsync(TestContext.Current.CancellationToken);
         try
         {

@@ -99,6 +99,19 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByText("Ingest keys")).ToBeVisibleAsync();
         await ShotAsync(page, "admin-users");
 
+        await page.GotoAsync(Url("/admin/audit"));
+        await Assertions.Expect(page.GetByTestId("audit")).ToContainTextAsync("sign_in");
+        await ShotAsync(page, "admin-audit");
+
+        (await _host.UploadAsync("orders.log", "2026-12-01 10:00:00 ERROR checkout payment declined\n2026-12-01 10:00:01 INFO checkout retried\n"u8.ToArray())).EnsureSuccessStatusCode();
+        await page.GotoAsync(Url("/files"));
+        await Assertions.Expect(page.GetByTestId("files")).ToContainTextAsync("orders.log");
+        await ShotAsync(page, "files");
+
+        await page.GotoAsync(Url("/account"));
+        await Assertions.Expect(page.GetByText("My API tokens")).ToBeVisibleAsync();
+        await ShotAsync(page, "account");
+
         (await page.EvaluateAsync<bool>("() => window.__xss === undefined")).Should().BeTrue("log content never runs as script");
         _violations.Should().BeEmpty("no dialog opened and the browser reported no CSP violation or script error");
     }
@@ -120,6 +133,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Search" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Users and keys" })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Audit log" })).ToHaveCountAsync(0);
         var refused = await page.GotoAsync(Url("/admin/users"));
         refused!.Status.Should().Be(403);
     }

@@ -45,7 +45,7 @@ public sealed class HostConfigurationTests
         Environment.SetEnvironmentVariable(HostDefaults.DataDirVariable, dataDir);
         try
         {
-            await using var app = AllInOne.Build(["--urls", "http://127.0.0.1:0", "--Serilog:MinimumLevel:Default=Warning"]);
+            await using var app = AllInOne.Build(["--urls", "http://127.0.0.1:0", "--Serilog:MinimumLevel:Default=Warning", .. InProcessHost.NoListeners]);
             app.Services.GetRequiredService<IOptions<SaasMonitorOptions>>().Value.DataDirectory.Should().Be(dataDir);
             await app.StartAsync(TestContext.Current.CancellationToken);
             await app.StopAsync(TestContext.Current.CancellationToken);

@@ -21,6 +21,12 @@ public sealed class InProcessHost : IAsyncDisposable
         AdminToken = adminToken;
     }
 
+    /// <summary>The syslog and GELF listeners' fixed ports would collide between test servers: off unless a test sets its own.</summary>
+    public static readonly string[] NoListeners =
+    [
+        "--SaasMonitor:Inputs:Syslog:TcpPort=0", "--SaasMonitor:Inputs:Syslog:UdpPort=0", "--SaasMonitor:Inputs:Gelf:TcpPort=0", "--SaasMonitor:Inputs:Gelf:UdpPort=0",
+    ];
+
     public string DataDirectory { get; }
 
     /// <summary>A client signed in as the admin (with an API token), on loopback.</summary>
@@ -61,7 +67,7 @@ public sealed class InProcessHost : IAsyncDisposable
         Action<WebApplicationBuilder>? configure = null,
         Action<WebApplication>? map = null)
     {
-        string[] args = ["--urls", "http://127.0.0.1:0", "--data-dir", dataDir, "--Serilog:MinimumLevel:Default=Warning", .. TestUsers.BootstrapSettings, .. settings];
+        string[] args = ["--urls", "http://127.0.0.1:0", "--data-dir", dataDir, "--Serilog:MinimumLevel:Default=Warning", .. TestUsers.BootstrapSettings, .. NoListeners, .. settings];
         var app = AllInOne.Build(args, configure);
         map?.Invoke(app);
         await app.StartAsync();

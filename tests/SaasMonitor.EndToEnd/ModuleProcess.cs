@@ -43,7 +43,7 @@ public sealed class ModuleProcess : IDisposable
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add($"http://127.0.0.1:{port}");
         info.ArgumentList.Add("--Serilog:MinimumLevel:Default=Warning");
-        foreach (var arg in TestUsers.BootstrapSettings.Concat(args))
+        foreach (var arg in TestUsers.BootstrapSettings.Concat(InProcessHost.NoListeners).Concat(args))
         {
             info.ArgumentList.Add(arg);
         }

@@ -179,7 +179,20 @@ internal sealed class EventBuilder
         }
     }
 
-    public LogEvent Build(string id, string raw, in RawContext context) => new()
+    /// <summary>The field that marks an event whose record carried no timestamp (its timestamp is the receive time).</summary>
+    public const string TimestampSourceField = "timestamp_source";
+
+    public LogEvent Build(string id, string raw, in RawContext context)
+    {
+        if (Timestamp is null)
+        {
+            AddExtra(TimestampSourceField, "received");
+        }
+
+        return Create(id, raw, context);
+    }
+
+    private LogEvent Create(string id, string raw, in RawContext context) => new()
     {
         Id = id,
         Timestamp = Timestamp ?? context.ReceivedAt,

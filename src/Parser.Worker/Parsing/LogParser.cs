@@ -12,7 +12,12 @@ namespace Parser.Worker.Parsing;
 /// </summary>
 public sealed partial class LogParser
 {
-    private readonly EventBuilder _builder = new();
+    private EventBuilder _builder = new();
+
+    // The event being joined from several lines (multi-line text): its builder, and where it sits in the payload.
+    private EventBuilder _open = new();
+    private OpenEvent _openEvent = OpenEvent.None;
+    private bool _timestampedStream;
     private RawContext _context;
     private ICollection<LogEvent> _events = [];
     private ICollection<ParseFailure> _failures = [];
@@ -53,6 +58,12 @@ public sealed partial class LogParser
                 case RawFormat.Text:
                     ParseLines(payload, LineFormat.Text, validUtf8);
                     break;
+                case RawFormat.Clef:
+                    ParseLines(payload, LineFormat.Clef, validUtf8);
+                    break;
+                case RawFormat.Gelf:
+                    ParseLines(payload, LineFormat.Gelf, validUtf8);
+                    break;
                 default:
                     ParseLines(payload, LineFormat.ApacheOrText, validUtf8);
                     break;
@@ -67,7 +78,7 @@ public sealed partial class LogParser
 
     /// <summary>
     /// The format a <see cref="RawRecordHeaders.Format"/> header names: "json", "jsonl"/"ndjson", "csv",
-    /// "apache"/"nginx"/"combined", "text"/"plain"; null, "" or "auto" mean detect.
+    /// "apache"/"nginx"/"combined", "text"/"plain", "clef", "gelf"; null, "" or "auto" mean detect.
     /// </summary>
     /// <exception cref="ArgumentException">The name is none of these.</exception>
     public static RawFormat FormatFromName(string? name) => name?.Trim().ToLowerInvariant() switch
@@ -78,8 +89,10 @@ public sealed partial class LogParser
         "csv" => RawFormat.Csv,
         "apache" or "nginx" or "combined" => RawFormat.Apache,
         "text" or "plain" => RawFormat.Text,
+        "clef" => RawFormat.Clef,
+        "gelf" => RawFormat.Gelf,
         _ => throw new ArgumentException(
-            $"Unknown raw record format '{name}'. Expected one of: auto, json, jsonl, ndjson, csv, apache, nginx, combined, text, plain.",
+            $"Unknown raw record format '{name}'. Expected one of: auto, json, jsonl, ndjson, csv, apache, nginx, combined, text, plain, clef, gelf.",
             nameof(name)),
     };
 
@@ -122,16 +135,22 @@ public sealed partial class LogParser
         Apache,
         Text,
         ApacheOrText,
+        Clef,
+        Gelf,
     }
 
     private void ParseLines(ReadOnlySpan<byte> payload, LineFormat format, bool validUtf8)
     {
+        var joins = format is LineFormat.Text or LineFormat.ApacheOrText;
         var index = 0;
-        while (!payload.IsEmpty)
+        var position = 0;
+        _openEvent = OpenEvent.None;
+        _timestampedStream = false;
+        while (position < payload.Length)
         {
-            var newline = payload.IndexOf((byte)'\n');
-            var line = newline < 0 ? payload : payload[..newline];
-            payload = newline < 0 ? default : payload[(newline + 1)..];
+            var newline = payload[position..].IndexOf((byte)'\n');
+            var lineEnd = newline < 0 ? payload.Length : position + newline;
+            var line = payload[position..lineEnd];
             if (line.Length > 0 && line[^1] == '\r')
             {
                 line = line[..^1];
@@ -139,12 +158,87 @@ public sealed partial class LogParser
 
             if (!line.Trim(Whitespace).IsEmpty)
             {
-                ParseLine(line, format, validUtf8);
-                Emit(line, index);
+                if (!joins)
+                {
+                    ParseLine(line, format, validUtf8);
+                    Emit(_builder, line, index);
+                }
+                else if (!TryContinue(line, position + line.Length, format, validUtf8))
+                {
+                    StartEvent(payload, position, position + line.Length, index);
+                }
             }
 
             index++;
+            position = newline < 0 ? payload.Length : lineEnd + 1;
         }
+
+        EmitOpen(payload);
+    }
+
+    /// <summary>
+    /// Adds the line to the open event when it continues it (see <see cref="MultiLine"/>) and the event stays within
+    /// bounds; otherwise leaves the line parsed in <see cref="_builder"/> and returns false.
+    /// </summary>
+    private bool TryContinue(ReadOnlySpan<byte> line, int end, LineFormat format, bool validUtf8)
+    {
+        var open = _openEvent;
+        var fits = open.Start >= 0 && open.Lines < MultiLine.MaxLines && end - open.Start <= MultiLine.MaxBytes && _open.ErrorType is null;
+        if (fits && MultiLine.IsContinuation(line))
+        {
+            _openEvent = open with { End = end, Lines = open.Lines + 1 };
+            return true;
+        }
+
+        ParseLine(line, format, validUtf8);
+        if (fits && _builder.ErrorType is null && _builder.Timestamp is null && _builder.Level is null && _timestampedStream)
+        {
+            // In a stream whose lines carry timestamps, a line with neither a timestamp nor a level belongs to the event before it.
+            _openEvent = open with { End = end, Lines = open.Lines + 1 };
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Emits the open event and makes the line just parsed the new open one (a rejected line is emitted at once).</summary>
+    private void StartEvent(ReadOnlySpan<byte> payload, int start, int end, int index)
+    {
+        EmitOpen(payload);
+        if (_builder.ErrorType is not null)
+        {
+            Emit(_builder, payload[start..end], index);
+            return;
+        }
+
+        (_open, _builder) = (_builder, _open);
+        _openEvent = new OpenEvent(start, end, end, index, 1);
+        _timestampedStream |= _open.Timestamp is not null;
+    }
+
+    private void EmitOpen(ReadOnlySpan<byte> payload)
+    {
+        var open = _openEvent;
+        if (open.Start < 0)
+        {
+            return;
+        }
+
+        _openEvent = OpenEvent.None;
+        var record = payload[open.Start..open.End];
+        if (open.Lines > 1)
+        {
+            // The continuation lines follow the first line's message as they were written.
+            _open.Message = string.Concat(_open.Message, "\n", Encoding.UTF8.GetString(payload[(open.FirstLineEnd + 1)..open.End].TrimEnd(Whitespace)));
+        }
+
+        Emit(_open, record.TrimEnd(Whitespace), open.Index);
+    }
+
+    /// <summary>The event being joined: its bytes in the payload, the end of its first line, its record index and line count.</summary>
+    private readonly record struct OpenEvent(int Start, int End, int FirstLineEnd, int Index, int Lines)
+    {
+        public static OpenEvent None { get; } = new(-1, 0, 0, 0, 0);
     }
 
     private void ParseLine(ReadOnlySpan<byte> line, LineFormat format, bool validUtf8)
@@ -171,6 +265,10 @@ public sealed partial class LogParser
             case LineFormat.Text:
                 TextLine.Parse(line, _builder, _context.ReceivedAt);
                 break;
+            case LineFormat.Clef:
+            case LineFormat.Gelf:
+                ReadObjectLine(line, format);
+                break;
             default:
                 if (AccessLogLine.TryParse(line, _builder) is not null)
                 {
@@ -185,16 +283,18 @@ public sealed partial class LogParser
     private void FailInvalidUtf8() => _builder.Fail(ParseErrorTypes.InvalidUtf8, "the record is not valid UTF-8");
 
     /// <summary>Adds the current record as an event, or as a failure when the builder rejected it.</summary>
-    private void Emit(ReadOnlySpan<byte> record, int index)
+    private void Emit(ReadOnlySpan<byte> record, int index) => Emit(_builder, record, index);
+
+    private void Emit(EventBuilder builder, ReadOnlySpan<byte> record, int index)
     {
-        if (_builder.ErrorType is { } errorType)
+        if (builder.ErrorType is { } errorType)
         {
-            _failures.Add(new ParseFailure(index, record.ToArray(), errorType, _builder.ErrorReason ?? errorType));
+            _failures.Add(new ParseFailure(index, record.ToArray(), errorType, builder.ErrorReason ?? errorType));
         }
         else
         {
             var id = EventIds.For(_context.Partition, _context.Offset, index);
-            _events.Add(_builder.Build(id, Encoding.UTF8.GetString(record), _context));
+            _events.Add(builder.Build(id, Encoding.UTF8.GetString(record), _context));
         }
     }
 }

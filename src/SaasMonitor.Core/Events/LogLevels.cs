@@ -29,8 +29,8 @@ public static class LogLevels
         word.ToUpperInvariant(upper);
         return upper switch
         {
-            "TRACE" or "DEBUG" or "DBG" or "FINE" or "FINER" or "FINEST" or "VERBOSE" => Debug,
-            "INFO" or "INFORMATION" or "INF" or "NOTICE" or "OK" => Info,
+            "TRACE" or "TRCE" or "DEBUG" or "DBUG" or "DBG" or "FINE" or "FINER" or "FINEST" or "VERBOSE" => Debug,
+            "INFO" or "INFORMATION" or "INF" or "NOTICE" or "LOG" or "OK" => Info,
             "WARN" or "WARNING" or "WRN" => Warning,
             "ERROR" or "ERR" or "EROR" or "SEVERE" or "FAIL" or "FAILURE" => Error,
             "FATAL" or "CRIT" or "CRITICAL" or "ALERT" or "EMERG" or "EMERGENCY" or "PANIC" => Critical,

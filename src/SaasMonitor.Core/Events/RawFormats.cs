@@ -10,6 +10,8 @@ public static class RawFormats
         RawFormat.Csv => "csv",
         RawFormat.Apache => "apache",
         RawFormat.Text => "text",
+        RawFormat.Clef => "clef",
+        RawFormat.Gelf => "gelf",
         _ => "auto",
     };
 }

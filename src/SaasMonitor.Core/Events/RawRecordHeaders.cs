@@ -47,4 +47,8 @@ public enum RawFormat
     Apache,
     /// <summary>Plain text lines (syslog, application logs): message kept, level detected when present.</summary>
     Text,
+    /// <summary>Compact Log Event Format (Serilog, Seq): one JSON object per line with <c>@t</c>, <c>@l</c>, <c>@mt</c>, <c>@x</c> ...</summary>
+    Clef,
+    /// <summary>Graylog Extended Log Format: one GELF JSON object per line (<c>short_message</c>, <c>level</c>, <c>host</c>, <c>_</c>-fields ...).</summary>
+    Gelf,
 }

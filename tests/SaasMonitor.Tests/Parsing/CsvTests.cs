@@ -56,7 +56,7 @@ public class CsvTests
     {
         var e = ParserRun.Of("timestamp,level,region,build\n,,eu-west,\"1.2.3\"\n", RawFormat.Csv).Single();
 
-        e.Extra.Should().BeEquivalentTo(new Dictionary<string, string> { ["region"] = "eu-west", ["build"] = "1.2.3" });
+        e.Extra.Should().BeEquivalentTo(new Dictionary<string, string> { ["region"] = "eu-west", ["build"] = "1.2.3", ["timestamp_source"] = "received" });
         e.Timestamp.Should().Be(ParserRun.ReceivedAt);
         e.Level.Should().Be(LogLevels.Info);
     }

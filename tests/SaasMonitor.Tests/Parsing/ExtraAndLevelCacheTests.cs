@@ -8,7 +8,7 @@ public class ExtraAndLevelCacheTests
     public void Extra_fields_keep_their_order_and_answer_lookups_past_the_first_two()
     {
         var extra = ParserRun.Of(
-            "{\"a\":\"1\",\"message\":\"m\",\"b\":\"2\",\"c\":\"3\",\"d\":\"4\",\"b\":\"two\"}", RawFormat.JsonLines).Single().Extra!;
+            "{\"a\":\"1\",\"time\":\"2025-01-02T03:04:05Z\",\"message\":\"m\",\"b\":\"2\",\"c\":\"3\",\"d\":\"4\",\"b\":\"two\"}", RawFormat.JsonLines).Single().Extra!;
 
         extra.Should().HaveCount(4);
         extra.Select(p => p.Key).Should().Equal("a", "b", "c", "d");
@@ -24,7 +24,7 @@ public class ExtraAndLevelCacheTests
     public void Level_words_map_the_same_on_every_line_whatever_their_case_or_length()
     {
         var words = new[] { "info", "INFO", "Warn", "information", "INFORMATION", "bogus", "err", "ERROR", "fatal", "bogus", "debug", "", "info" };
-        var payload = string.Join('\n', words.Select(w => $"{{\"level\":\"{w}\",\"message\":\"x\"}}"));
+        var payload = string.Join('\n', words.Select(w => $"{{\"level\":\"{w}\",\"time\":1735786800,\"message\":\"x\"}}"));
 
         var run = ParserRun.Of(string.Concat(Enumerable.Repeat(payload + "\n", 3)), RawFormat.JsonLines);
 

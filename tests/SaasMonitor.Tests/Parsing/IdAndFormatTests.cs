@@ -53,7 +53,7 @@ public class IdAndFormatTests
         parser.Parse("{\"message\":\"plain\"}"u8, RawFormat.Json, ParserRun.Context, events, []);
 
         events[1].Service.Should().BeNull();
-        events[1].Extra.Should().BeNull();
+        events[1].Extra.Should().Equal(new Dictionary<string, string> { ["timestamp_source"] = "received" });
         events[1].StatusCode.Should().BeNull();
         events[0].Extra!["region"].Should().Be("eu");
     }

@@ -103,7 +103,7 @@ public class JsonFastPathTests
         var e = ParserRun.Of("{\"m\\u0065ssage\":\"say \\\"hi\\\"\\n\\tthen \\\\ and \\/\",\"note\":\"a\\u0000b\"}", RawFormat.JsonLines).Single();
 
         e.Message.Should().Be("say \"hi\"\n\tthen \\ and /");
-        e.Extra.Should().Equal(new Dictionary<string, string> { ["note"] = "a\0b" });
+        e.Extra.Should().Equal(new Dictionary<string, string> { ["note"] = "a\0b", ["timestamp_source"] = "received" });
     }
 
     [Fact]
@@ -129,10 +129,10 @@ public class JsonFastPathTests
             ("b", LogLevels.Info, null),
             ("c", LogLevels.Info, "s"),
             ("d", LogLevels.Warning, "t"));
-        events[0].Extra.Should().Equal(new Dictionary<string, string> { ["zone"] = "z1" });
-        events[1].Extra.Should().Equal(new Dictionary<string, string> { ["region"] = "r1" });
-        events[2].Extra.Should().Equal(new Dictionary<string, string> { ["lvl"] = "debug" });
-        events[3].Extra.Should().BeNull();
+        events[0].Extra.Should().Equal(new Dictionary<string, string> { ["zone"] = "z1", ["timestamp_source"] = "received" });
+        events[1].Extra.Should().Equal(new Dictionary<string, string> { ["region"] = "r1", ["timestamp_source"] = "received" });
+        events[2].Extra.Should().Equal(new Dictionary<string, string> { ["lvl"] = "debug", ["timestamp_source"] = "received" });
+        events[3].Extra.Should().Equal(new Dictionary<string, string> { ["timestamp_source"] = "received" });
     }
 
     [Fact]

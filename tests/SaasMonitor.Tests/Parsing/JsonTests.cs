@@ -57,6 +57,7 @@ public class JsonTests
             ["cached"] = "false",
             ["tags"] = "[\"a\",\"b\"]",
             ["ctx"] = "{\"k\":1}",
+            ["timestamp_source"] = "received",
         });
     }
 

@@ -41,10 +41,10 @@ public class TimestampAndLevelTests
     }
 
     [Theory]
-    [InlineData("2025-03-04T05:06:07Z ERROR db down", LogLevels.Error, "ERROR db down")]
-    [InlineData("2025-03-04 05:06:07.120 [warn] disk 91%", LogLevels.Warning, "[warn] disk 91%")]
+    [InlineData("2025-03-04T05:06:07Z ERROR db down", LogLevels.Error, "db down")]
+    [InlineData("2025-03-04 05:06:07.120 [warn] disk 91%", LogLevels.Warning, "disk 91%")]
     [InlineData("2025-03-04T05:06:07Z started", LogLevels.Info, "started")]
-    public void Text_lines_with_an_iso_prefix_take_its_time_and_a_leading_level_word(string line, string level, string message)
+    public void Text_lines_with_an_iso_prefix_take_its_time_and_a_leading_level_word_and_keep_the_rest_as_message(string line, string level, string message)
     {
         var e = ParserRun.Of(line, RawFormat.Text).Single();
 
