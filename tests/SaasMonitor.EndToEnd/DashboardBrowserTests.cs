@@ -1,12 +1,13 @@
 using System.Net.Http.Json;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace SaasMonitor.EndToEnd;
 
 /// <summary>
 /// The dashboard in a real browser (Debian's chromium driven by Playwright): sign-in, every page with data, log
-/// content shown as text only, the live tail, and a viewer kept out of admin pages. Screenshots of every page are
-/// saved next to the test output (screenshots/) to be looked at.
+/// content shown as text only, the live tail, a viewer kept out of admin pages, and an axe accessibility check of
+/// every page. Screenshots of every page are saved next to the test output (screenshots/) to be looked at.
 /// </summary>
 public sealed class DashboardBrowserTests : IAsyncLifetime
 {
@@ -108,12 +109,18 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByTestId("files")).ToContainTextAsync("orders.log");
         await ShotAsync(page, "files");
 
+        await page.GotoAsync(Url("/system"));
+        await Assertions.Expect(page.GetByTestId("engines")).ToContainTextAsync("events indexed");
+        await ShotAsync(page, "system");
+
         await page.GotoAsync(Url("/account"));
         await Assertions.Expect(page.GetByText("My API tokens")).ToBeVisibleAsync();
         await ShotAsync(page, "account");
 
         (await page.EvaluateAsync<bool>("() => window.__xss === undefined")).Should().BeTrue("log content never runs as script");
-        _violations.Should().BeEmpty("no dialog opened and the browser reported no CSP violation or script error");
+        _violations.Should().BeEmpty(
+            "no dialog opened, the browser reported no CSP violation or script error, and axe found no serious accessibility violation: {0}",
+            string.Join(Environment.NewLine, _violations));
     }
 
     [Fact]
@@ -156,9 +163,14 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
     private string Url(string path) => new Uri(_host.BaseAddress, path).ToString();
 
-    private static async Task ShotAsync(IPage page, string name)
+    /// <summary>Saves a screenshot of the page and checks it with axe: no serious or critical accessibility violation.</summary>
+    private async Task ShotAsync(IPage page, string name)
     {
         await page.WaitForTimeoutAsync(300);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+        var axe = await page.RunAxe();
+        _violations.AddRange(axe.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{name}: {v.Id} ({v.Impact}) {v.Help} at {string.Join(", ", v.Nodes.Take(3).Select(n => n.Target?.ToString()))}"));
     }
 }

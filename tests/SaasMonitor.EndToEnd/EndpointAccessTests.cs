@@ -80,6 +80,8 @@ public sealed class EndpointAccessTests : IAsyncLifetime
         ["POST /live"] = Viewer,
         ["GET /files"] = Viewer,
         ["POST /files"] = Viewer,
+        ["GET /system"] = Viewer,
+        ["POST /system"] = Viewer,
         ["GET /account"] = Viewer,
         ["POST /account"] = Viewer,
         ["GET /admin/users"] = Admin,
