@@ -9,7 +9,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Parser.Worker.Parsing;
 using SaasMonitor.Core.Events;
+using SaasMonitor.Core.Identity;
 using SaasMonitor.Embedded.Search;
+using SaasMonitor.Hosting.Security;
 
 namespace SaasMonitor.Benchmarks;
 
@@ -41,6 +43,7 @@ internal static class PipelineLoad
         {
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             using var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(5) };
+            client.DefaultRequestHeaders.Authorization = new("Bearer", await BenchTokenAsync(app.Services));
             var latencies = new List<double>();
             using var probing = new CancellationTokenSource();
             var probes = ProbeAsync(client, latencies, probing.Token);
@@ -100,6 +103,15 @@ internal static class PipelineLoad
     }
 
     /// <summary>Each probe is one event sent alone; its latency is from acknowledgement to first seen in search.</summary>
+    /// <summary>An API token of an editor created for the run: it sends the batches and reads the results, as a script would.</summary>
+    private static async Task<string> BenchTokenAsync(IServiceProvider services)
+    {
+        var accounts = services.GetRequiredService<Accounts>();
+        var actor = new Actor("bench", null);
+        var user = await accounts.CreateUserAsync("bench", Role.Editor, password: null, actor, CancellationToken.None);
+        return (await accounts.IssueTokenAsync(user, "bench", Role.Editor, null, actor, CancellationToken.None)).Secret;
+    }
+
     private static async Task ProbeAsync(HttpClient client, List<double> latencies, CancellationToken ct)
     {
         for (var i = 0; !ct.IsCancellationRequested; i++)

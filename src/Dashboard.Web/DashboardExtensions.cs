@@ -1,9 +1,12 @@
+using Dashboard.Web.Components;
 using Dashboard.Web.Identity;
 using Dashboard.Web.Pages;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using MudBlazor.Services;
 using SaasMonitor.Core.Identity;
 using SaasMonitor.Hosting;
 using SaasMonitor.Hosting.Security;
@@ -18,6 +21,12 @@ public static class DashboardExtensions
         builder.Services.AddPipelineModule(PipelineModule.Dashboard);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Kpis>();
+        // Serves the dashboard's and MudBlazor's files from the build output too, not only from a published folder.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddScoped<AuthenticationStateProvider, SessionRevalidation>();
+        builder.Services.AddMudServices();
         builder.Services.AddSingleton<SetupToken>();
         builder.Services.AddHostedService<FirstRun>();
         builder.Services.AddHousekeeping("sessions and audit retention", TimeSpan.FromHours(1), async (sp, ct) =>
@@ -38,6 +47,8 @@ public static class DashboardExtensions
         app.MapSignIn();
         app.MapAccountAdministration();
         app.MapPages();
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization(Policies.Viewer);
         return app;
     }
 }

@@ -48,7 +48,7 @@ internal static class KpiEndpoints
             .WithName("ErrorHeatmap").WithSummary("Errors by day of week × hour of day, UTC (default: last 7 days).");
     }
 
-    private static Task<IResult> StatsAsync(Kpis kpis, ISearchStore search, CancellationToken ct) => kpis.StatsAsync(search, ct);
+    private static async Task<IResult> StatsAsync(Kpis kpis, ISearchStore search, CancellationToken ct) => Results.Ok(await kpis.StatsAsync(search, ct).ConfigureAwait(false));
 
     private static int Limit(HttpRequest r) =>
         int.TryParse(r.Query["limit"], out var n) ? Math.Clamp(n, 1, 100) : 10;
@@ -68,6 +68,7 @@ internal sealed class Kpis(IKpiStore store, IHotCache cache, TimeProvider time, 
 
     private readonly TimeSpan _cacheTtl = modules.Runs(PipelineModule.Aggregator) ? TimeSpan.FromSeconds(30) : TimeSpan.FromSeconds(2);
 
+    /// <summary>A chart for the request's from / to (the REST API's form).</summary>
     public async Task<IResult> ChartAsync<T>(
         HttpRequest request,
         string name,
@@ -79,22 +80,34 @@ internal sealed class Kpis(IKpiStore store, IHotCache cache, TimeProvider time, 
         var now = time.GetUtcNow();
         var from = SearchParameters.Time(request.Query["from"].ToString(), now, "from") ?? (defaultRange is { } r ? now - r : null);
         var to = SearchParameters.Time(request.Query["to"].ToString(), now, "to");
+        return Results.Ok(await ChartAsync($"{name}:{request.Query["limit"]}", from, to, granularity, shape, ct).ConfigureAwait(false));
+    }
+
+    /// <summary>A chart over [<paramref name="from"/>, <paramref name="to"/>), cached under <paramref name="name"/> (which names the shape).</summary>
+    public async Task<ChartResponse<T>> ChartAsync<T>(
+        string name,
+        DateTimeOffset? from,
+        DateTimeOffset? to,
+        KpiGranularity? granularity,
+        Func<IReadOnlyList<KpiWindow>, T> shape,
+        CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
         if (granularity == KpiGranularity.Hour && (to ?? now) - (from ?? DateTimeOffset.MinValue) > MaxHourlyRange)
         {
             throw new ArgumentException("Hourly charts cover at most 31 days; narrow from / to.");
         }
 
         var g = granularity ?? KpiReport.GranularityFor(from, to);
-        var key = $"{name}:{g}:{from?.ToUnixTimeSeconds()}:{to?.ToUnixTimeSeconds()}:{request.Query["limit"]}";
-        var body = await cache.GetOrCreateAsync(CacheRegions.Kpi, key, TimeSpanFor(from), async c =>
+        var key = $"{name}:{g}:{from?.ToUnixTimeSeconds()}:{to?.ToUnixTimeSeconds()}";
+        return await cache.GetOrCreateAsync(CacheRegions.Kpi, key, TimeSpanFor(from), async c =>
         {
             var windows = await store.QueryAsync(new KpiQuery(g, from, to), c).ConfigureAwait(false);
             return new ChartResponse<T>(g.ToString().ToLowerInvariant(), from, to, shape(windows));
         }, ct).ConfigureAwait(false);
-        return Results.Ok(body);
     }
 
-    public async Task<IResult> StatsAsync(ISearchStore search, CancellationToken ct)
+    public async Task<StatsResponse> StatsAsync(ISearchStore search, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var stats = await cache.GetOrCreateAsync(CacheRegions.Kpi, "stats", _cacheTtl, async c =>
@@ -125,7 +138,7 @@ internal sealed class Kpis(IKpiStore store, IHotCache cache, TimeProvider time, 
                 latestError.Hits.FirstOrDefault(),
                 LatencySketch.RelativeAccuracy * 100);
         }, ct).ConfigureAwait(false);
-        return Results.Ok(stats);
+        return stats;
     }
 
     private static double? Round(double? v) => v is { } x ? Math.Round(x, 2) : null;

@@ -46,13 +46,16 @@ internal sealed class IndexerService(
     protected override async Task ProcessAsync(IReadOnlyList<ConsumedMessage> batch, CancellationToken ct)
     {
         var events = new LogEvent[batch.Count];
+        var json = new ReadOnlyMemory<byte>[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            events[i] = JsonSerializer.Deserialize(batch[i].Value.Span, LogEventJson.Default.LogEvent)
+            json[i] = batch[i].Value;
+            events[i] = JsonSerializer.Deserialize(json[i].Span, LogEventJson.Event)
                 ?? throw new InvalidDataException($"Empty event at {batch[i].Topic}/{batch[i].Partition}/{batch[i].Offset}.");
         }
 
-        await search.UpsertAsync(events, ct).ConfigureAwait(false);
+        // The store keeps the message's JSON as the event's source rather than writing the event out again.
+        await search.UpsertAsync(events, json, ct).ConfigureAwait(false);
         PipelineMetrics.EventsOut.Add(events.Length, StageTag);
     }
 

@@ -74,7 +74,7 @@ internal sealed class ParserService(IMessageBus bus, IMetadataStore metadata, IO
 
             foreach (var e in _events)
             {
-                eventMessages.Add(new BusMessage(JsonSerializer.SerializeToUtf8Bytes(e, LogEventJson.Default.LogEvent))
+                eventMessages.Add(new BusMessage(JsonSerializer.SerializeToUtf8Bytes(e, LogEventJson.Event))
                 {
                     Key = Encoding.UTF8.GetBytes(e.Id),
                     Headers = EventHeaders,

@@ -12,7 +12,14 @@ public static class AllInOne
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = CommandLine.Expand(args), ContentRootPath = AppContext.BaseDirectory })
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+            {
+                Args = CommandLine.Expand(args),
+                ContentRootPath = AppContext.BaseDirectory,
+
+                // Names the static web assets manifests (saasmon.staticwebassets.*.json) whichever program hosts the server.
+                ApplicationName = typeof(AllInOne).Assembly.GetName().Name,
+            })
             .AddSaasMonitorDefaults()
             .AddIngestGateway()
             .AddParserWorker()

@@ -202,6 +202,23 @@ public sealed class AccessTests
         (await host.GetJsonAsync("/api/audit?user=audited&action=sign_in")).GetProperty("entries").EnumerateArray().Should().ContainSingle();
     }
 
+    [Fact]
+    public async Task A_password_hashed_with_fewer_iterations_is_rehashed_at_the_next_sign_in()
+    {
+        await using var host = await InProcessHost.StartAsync();
+        var store = host.Services.GetRequiredService<SaasMonitor.Core.Identity.IIdentityStore>();
+        var admin = (await store.FindUserByNameAsync(TestUsers.AdminName, TestContext.Current.CancellationToken))!;
+        var weaker = new Microsoft.AspNetCore.Identity.PasswordHasher<object>(
+            Microsoft.Extensions.Options.Options.Create(new Microsoft.AspNetCore.Identity.PasswordHasherOptions { IterationCount = 100_000 })).HashPassword(null!, TestUsers.AdminPassword);
+        await store.UpdateUserAsync(admin with { PasswordHash = weaker }, TestContext.Current.CancellationToken);
+
+        using var browser = TestUsers.Browser(host.BaseAddress);
+        await TestUsers.SignInAsync(browser);
+
+        var rehashed = Convert.FromBase64String((await store.FindUserByNameAsync(TestUsers.AdminName, TestContext.Current.CancellationToken))!.PasswordHash!);
+        System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(rehashed.AsSpan(5)).Should().Be(210_000u);
+    }
+
     private static HttpRequestMessage Ingest(string path, string ndjson) =>
         new(HttpMethod.Post, path) { Content = new StringContent(ndjson + "\n", System.Text.Encoding.UTF8, "application/x-ndjson") };
 

@@ -6,13 +6,14 @@ using SaasMonitor.Hosting.Security;
 
 namespace Dashboard.Web.Pages;
 
-/// <summary>The sign-in, first-run and home pages, and their script and style; shipped inside the assembly.</summary>
+/// <summary>The sign-in and first-run pages with their script and style (shipped inside the assembly), and the sign-out form's target.</summary>
 internal static class PageEndpoints
 {
     private static readonly FrozenDictionary<string, string> Assets = new Dictionary<string, string>
     {
         ["signin.js"] = "text/javascript; charset=utf-8",
         ["site.css"] = "text/css; charset=utf-8",
+        ["favicon.svg"] = "image/svg+xml",
     }.ToFrozenDictionary();
 
     public static void MapPages(this WebApplication app)
@@ -21,13 +22,19 @@ internal static class PageEndpoints
             .WithName("SignInPage").WithSummary("The sign-in page.").ExcludeFromDescription().AllowAnonymous();
         app.MapGet("/setup", () => Page("setup.html", sso: false))
             .WithName("SetupPage").WithSummary("The first-run page where the first admin is created.").ExcludeFromDescription().AllowAnonymous();
-        app.MapGet("/", () => Page("home.html", sso: false))
-            .WithName("HomePage").WithSummary("The start page of a signed-in user.").ExcludeFromDescription().RequireAuthorization(Policies.Viewer);
+        app.MapPost("/logout", async (HttpContext http, Sessions sessions) =>
+            {
+                await sessions.EndAsync(http);
+                return Results.Redirect(AccessDeniedResponsesPath);
+            })
+            .WithName("SignOutForm").WithSummary("Sign out from the dashboard's form; back to the sign-in page.").ExcludeFromDescription().RequireAuthorization(Policies.Viewer);
         app.MapGet("/assets/{name}", (string name) => Assets.TryGetValue(name, out var type)
                 ? Results.Stream(Open(name), type)
                 : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No asset '{name}'."))
-            .WithName("Asset").WithSummary("Script and style of the sign-in pages.").ExcludeFromDescription().AllowAnonymous();
+            .WithName("Asset").WithSummary("Script, style and icon of the pages.").ExcludeFromDescription().AllowAnonymous();
     }
+
+    private const string AccessDeniedResponsesPath = "/login";
 
     private static IResult Page(string name, bool sso)
     {

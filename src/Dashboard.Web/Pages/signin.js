@@ -1,4 +1,4 @@
-// Sign-in, first-run setup and sign-out pages. Text from the server is only ever set as textContent.
+// The sign-in and first-run setup pages. Text from the server is only ever set as textContent.
 (function () {
   "use strict";
 
@@ -32,25 +32,7 @@
     });
   }
 
-  async function showUser() {
-    var response = await fetch("/api/user/current", { credentials: "same-origin" });
-    if (!response.ok) {
-      location.assign("/login");
-      return;
-    }
-    var user = await response.json();
-    document.getElementById("user-name").textContent = user.name;
-    document.getElementById("user-role").textContent = user.role;
-    document.getElementById("logout").addEventListener("click", async function () {
-      await fetch("/api/logout", { method: "POST", headers: { "X-CSRF-Token": user.csrf_token }, credentials: "same-origin" });
-      location.assign("/login");
-    });
-  }
-
   document.querySelectorAll("form[data-endpoint]").forEach(bindForm);
-  if (document.getElementById("logout")) {
-    showUser();
-  }
   var sso = document.getElementById("sso");
   if (sso && document.body.dataset.sso === "true") {
     sso.hidden = false;

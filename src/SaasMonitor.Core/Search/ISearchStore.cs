@@ -11,6 +11,13 @@ public interface ISearchStore
     /// <summary>Inserts or replaces events by id. Visible to searches within about a second; durable after <see cref="FlushAsync"/>.</summary>
     Task UpsertAsync(IReadOnlyList<LogEvent> events, CancellationToken ct);
 
+    /// <summary>
+    /// As <see cref="UpsertAsync(IReadOnlyList{LogEvent}, CancellationToken)"/>, given also each event's JSON form
+    /// (<see cref="LogEventJson"/>, as it came off the events topic), so a store that keeps events as JSON stores
+    /// those bytes instead of serialising the event again.
+    /// </summary>
+    Task UpsertAsync(IReadOnlyList<LogEvent> events, IReadOnlyList<ReadOnlyMemory<byte>> json, CancellationToken ct) => UpsertAsync(events, ct);
+
     /// <summary>Makes every upsert so far durable and searchable.</summary>
     Task FlushAsync(CancellationToken ct);
 

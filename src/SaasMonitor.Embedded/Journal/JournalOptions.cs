@@ -15,6 +15,13 @@ public sealed class JournalOptions
     /// <summary>A partition's active segment is closed and a new one started once it would grow past this size.</summary>
     public long SegmentBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Compresses what one produce call appends to a partition (LZ4, in batches of up to about 256 KiB of records,
+    /// as Kafka compresses record batches) once it is at least 4 KiB. Reading handles compressed and plain records alike,
+    /// so the setting can change at any time.
+    /// </summary>
+    public bool Compression { get; set; } = true;
+
     /// <summary>How often retention runs; <see cref="Timeout.InfiniteTimeSpan"/> leaves it to explicit calls.</summary>
     public TimeSpan RetentionCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

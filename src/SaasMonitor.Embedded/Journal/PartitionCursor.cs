@@ -7,6 +7,8 @@ internal sealed class PartitionCursor(PartitionLog log, long next)
 {
     private const int ChunkBytes = 64 * 1024;
     private readonly SegmentReader _reader = new(ChunkBytes, reuseBuffer: false);
+    private readonly List<ConsumedMessage> _decoded = [];
+    private int _decodedTaken;
     private Segment? _segment;
 
     public TopicPartition TopicPartition { get; } = new(log.Topic, log.Partition);
@@ -15,6 +17,8 @@ internal sealed class PartitionCursor(PartitionLog log, long next)
     {
         next = offset;
         _segment = null;
+        _decoded.Clear();
+        _decodedTaken = 0;
     }
 
     /// <summary>Adds messages from the read position, in offset order, until <paramref name="output"/> holds <paramref name="max"/> or nothing more is written.</summary>
@@ -26,6 +30,7 @@ internal sealed class PartitionCursor(PartitionLog log, long next)
             Seek(log.Low);
         }
 
+        TakeDecoded(output, max);
         while (output.Count < max && next < log.High)
         {
             if (_segment is null)
@@ -71,11 +76,10 @@ internal sealed class PartitionCursor(PartitionLog log, long next)
                         throw new BusException($"The journal segment {segment.LogPath} is damaged at byte {position} ({status}).");
                     }
 
-                    var offset = RecordFormat.OffsetOf(_reader.Buffer.AsSpan(start));
-                    if (offset >= next)
+                    if (RecordFormat.LastOffsetOf(_reader.Buffer.AsSpan(start)) >= next)
                     {
-                        output.Add(RecordFormat.Decode(log.Topic, log.Partition, _reader.Buffer, start));
-                        next = offset + 1;
+                        RecordFormat.DecodeFrom(log.Topic, log.Partition, _reader.Buffer, start, next, _decoded);
+                        TakeDecoded(output, max);
                     }
                 }
             }
@@ -83,6 +87,23 @@ internal sealed class PartitionCursor(PartitionLog log, long next)
             {
                 segment.Release();
             }
+        }
+    }
+
+    /// <summary>Moves decoded messages to <paramref name="output"/> up to <paramref name="max"/>; the rest of a batch waits for the next read.</summary>
+    private void TakeDecoded(List<ConsumedMessage> output, int max)
+    {
+        while (_decodedTaken < _decoded.Count && output.Count < max)
+        {
+            var message = _decoded[_decodedTaken++];
+            output.Add(message);
+            next = message.Offset + 1;
+        }
+
+        if (_decodedTaken == _decoded.Count)
+        {
+            _decoded.Clear();
+            _decodedTaken = 0;
         }
     }
 }

@@ -9,6 +9,12 @@ namespace SaasMonitor.Embedded.Journal;
 /// </summary>
 internal sealed class PartitionLog : IDisposable
 {
+    /// <summary>What one produce call appends to a partition is compressed from this size on.</summary>
+    private const int MinCompressedBytes = 4096;
+
+    /// <summary>The most bytes of records in one compressed batch (a single larger message makes a batch of its own).</summary>
+    private const int BatchBytes = 256 * 1024;
+
     private readonly Lock _gate = new();
     private readonly string _directory;
     private readonly JournalOptions _options;
@@ -93,6 +99,11 @@ internal sealed class PartitionLog : IDisposable
             return;
         }
 
+        if (_options.Compression && size >= MinCompressedBytes && AppendCompressed(messages, partitionOf, positions, nowMs, size))
+        {
+            return;
+        }
+
         var buffer = ArrayPool<byte>.Shared.Rent(size);
         try
         {
@@ -130,6 +141,108 @@ internal sealed class PartitionLog : IDisposable
         }
     }
 
+    /// <summary>
+    /// Appends the messages as compressed batches of up to <see cref="BatchBytes"/> of records each, compressed before
+    /// the lock is taken (offsets inside a batch count from its first record, set under the lock). Returns false, having
+    /// written nothing, when compression would not pay.
+    /// </summary>
+    private bool AppendCompressed(IReadOnlyList<BusMessage> messages, ReadOnlySpan<int> partitionOf, Span<TopicPartitionOffset> positions, long nowMs, int size)
+    {
+        var records = ArrayPool<byte>.Shared.Rent(Math.Min(size, BatchBytes + RecordFormat.SizeOf(LargestMessage(messages, partitionOf))));
+        // Two consecutive batches together hold more than BatchBytes, so there are at most 2 * size / BatchBytes + 1.
+        var batches = ArrayPool<byte>.Shared.Rent(RecordFormat.MaxBatchSize(size) + (RecordFormat.MaxBatchSize(0) * ((2 * size / BatchBytes) + 2)));
+        var starts = new List<(int Start, int Count)>();
+        try
+        {
+            var written = 0;
+            var at = 0;
+            var count = 0;
+            var newest = long.MinValue;
+            for (var i = 0; i <= partitionOf.Length; i++)
+            {
+                var last = i == partitionOf.Length;
+                if (!last && partitionOf[i] != Partition)
+                {
+                    continue;
+                }
+
+                if (count > 0 && (last || at + RecordFormat.SizeOf(messages[i]) > BatchBytes))
+                {
+                    var length = RecordFormat.WriteBatch(batches.AsSpan(written), records.AsSpan(0, at), count, newest);
+                    if (length == 0)
+                    {
+                        return false;
+                    }
+
+                    starts.Add((written, count));
+                    written += length;
+                    at = 0;
+                    count = 0;
+                    newest = long.MinValue;
+                }
+
+                if (last)
+                {
+                    break;
+                }
+
+                var timestamp = messages[i].Timestamp?.ToUnixTimeMilliseconds() ?? nowMs;
+                at += RecordFormat.Write(records.AsSpan(at), messages[i], count, timestamp);
+                newest = Math.Max(newest, timestamp);
+                count++;
+            }
+
+            lock (_gate)
+            {
+                var segment = ActiveSegmentFor(written);
+                var offset = _high;
+                foreach (var (start, batchCount) in starts)
+                {
+                    RecordFormat.Seal(batches.AsSpan(start), offset);
+                    offset += batchCount;
+                }
+
+                offset = _high;
+                for (var i = 0; i < partitionOf.Length; i++)
+                {
+                    if (partitionOf[i] == Partition)
+                    {
+                        positions[i] = new TopicPartitionOffset(Topic, Partition, offset++);
+                    }
+                }
+
+                segment.Append(batches.AsSpan(0, written));
+                if (_options.FsyncOnCommit)
+                {
+                    segment.FlushToDisk();
+                }
+
+                Volatile.Write(ref _high, offset);
+            }
+
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(records);
+            ArrayPool<byte>.Shared.Return(batches);
+        }
+    }
+
+    private BusMessage LargestMessage(IReadOnlyList<BusMessage> messages, ReadOnlySpan<int> partitionOf)
+    {
+        var largest = -1;
+        for (var i = 0; i < partitionOf.Length; i++)
+        {
+            if (partitionOf[i] == Partition && (largest < 0 || messages[i].Value.Length > messages[largest].Value.Length))
+            {
+                largest = i;
+            }
+        }
+
+        return messages[largest];
+    }
+
     /// <summary>The segment holding <paramref name="offset"/> (the first one when it is below the low watermark) and where to start reading.</summary>
     public (Segment Segment, long Position) Locate(long offset)
     {
@@ -163,10 +276,9 @@ internal sealed class PartitionLog : IDisposable
                 reader.Reset(position);
                 while (reader.TryRead(segment.File, segment.Length, out var start) == ReadStatus.Record)
                 {
-                    var record = reader.Buffer.AsSpan(start);
-                    if (RecordFormat.TimestampOf(record) >= timestampMs)
+                    if (RecordFormat.FirstOffsetAtOrAfter(reader.Buffer.AsSpan(start), timestampMs) is { } offset)
                     {
-                        return RecordFormat.OffsetOf(record);
+                        return offset;
                     }
                 }
             }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using K4os.Compression.LZ4;
 using SaasMonitor.Core.Bus;
 
 namespace SaasMonitor.Embedded.Journal;
@@ -10,14 +11,28 @@ namespace SaasMonitor.Embedded.Journal;
 /// offset (int64), timestamp in Unix milliseconds (int64), key length (int32, -1 = no key), key,
 /// header count (int32), per header name length (int32), UTF-8 name, value length (int32), value,
 /// value length (int32), value.
+/// A compressed batch of records has the same prefix; its body is: the offset of its first record (int64), its newest
+/// timestamp (int64), <see cref="BatchMarker"/> (int32, where a record has its key length), the record count (int32),
+/// the codec (int32, <see cref="Lz4Codec"/>: one LZ4 block), the uncompressed length (int32), then the compressed
+/// records, each framed as above with its offset counted from the batch's first record.
+/// Segments may mix records and batches; files written before batches existed hold records only.
 /// </summary>
 internal static class RecordFormat
 {
     public const int PrefixSize = 8;
     public const int MinBodySize = 28;
+
+    /// <summary>Bytes before a batch's compressed records, prefix included.</summary>
+    public const int BatchHeaderSize = PrefixSize + 32;
+
+    private const int BatchMarker = -2;
+    private const int Lz4Codec = 1;
     private const int OffsetAt = 0;
     private const int TimestampAt = 8;
     private const int KeyAt = 16;
+    private const int CountAt = 20;
+    private const int CodecAt = 24;
+    private const int UncompressedAt = 28;
 
     public static int SizeOf(BusMessage message)
     {
@@ -62,14 +77,122 @@ internal static class RecordFormat
         return PrefixSize + at;
     }
 
+    /// <summary>
+    /// Compresses the records in <paramref name="records"/> (written by <see cref="Write"/> with offsets 0, 1, ...) into
+    /// a batch in <paramref name="destination"/> (at least <see cref="MaxBatchSize"/> long); returns the batch's length,
+    /// or 0 when compression would not save a tenth. The first offset and the checksum are set later by <see cref="Seal"/>.
+    /// </summary>
+    public static int WriteBatch(Span<byte> destination, ReadOnlySpan<byte> records, int count, long newestTimestampMs)
+    {
+        var compressed = LZ4Codec.Encode(records, destination[BatchHeaderSize..]);
+        if (compressed <= 0 || BatchHeaderSize + compressed > records.Length - (records.Length / 10))
+        {
+            return 0;
+        }
+
+        var body = destination[PrefixSize..];
+        BinaryPrimitives.WriteInt64LittleEndian(body[TimestampAt..], newestTimestampMs);
+        BinaryPrimitives.WriteInt32LittleEndian(body[KeyAt..], BatchMarker);
+        BinaryPrimitives.WriteInt32LittleEndian(body[CountAt..], count);
+        BinaryPrimitives.WriteInt32LittleEndian(body[CodecAt..], Lz4Codec);
+        BinaryPrimitives.WriteInt32LittleEndian(body[UncompressedAt..], records.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(destination, BatchHeaderSize - PrefixSize + compressed);
+        return BatchHeaderSize + compressed;
+    }
+
+    public static int MaxBatchSize(int recordsLength) => BatchHeaderSize + LZ4Codec.MaximumOutputSize(recordsLength);
+
+    /// <summary>Sets the offset of a batch's first record and its checksum.</summary>
+    public static void Seal(Span<byte> batch, long offset)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(batch[(PrefixSize + OffsetAt)..], offset);
+        var length = BinaryPrimitives.ReadInt32LittleEndian(batch);
+        BinaryPrimitives.WriteUInt32LittleEndian(batch[4..], Crc32C.Compute(batch.Slice(PrefixSize, length)));
+    }
+
+    public static bool IsBatch(ReadOnlySpan<byte> record) => BinaryPrimitives.ReadInt32LittleEndian(record[(PrefixSize + KeyAt)..]) == BatchMarker;
+
+    /// <summary>The offset of the record, or of a batch's first record.</summary>
     public static long OffsetOf(ReadOnlySpan<byte> record) => BinaryPrimitives.ReadInt64LittleEndian(record[(PrefixSize + OffsetAt)..]);
 
+    /// <summary>The offset of the record, or of a batch's last record.</summary>
+    public static long LastOffsetOf(ReadOnlySpan<byte> record) =>
+        IsBatch(record) ? OffsetOf(record) + BinaryPrimitives.ReadInt32LittleEndian(record[(PrefixSize + CountAt)..]) - 1 : OffsetOf(record);
+
+    /// <summary>The record's timestamp, or a batch's newest.</summary>
     public static long TimestampOf(ReadOnlySpan<byte> record) => BinaryPrimitives.ReadInt64LittleEndian(record[(PrefixSize + TimestampAt)..]);
+
+    /// <summary>
+    /// Adds the messages of a verified record or batch whose offset is at least <paramref name="from"/> to
+    /// <paramref name="output"/>; a record's messages share <paramref name="buffer"/>, a batch's a new array.
+    /// </summary>
+    public static void DecodeFrom(string topic, int partition, byte[] buffer, int start, long from, List<ConsumedMessage> output)
+    {
+        var record = buffer.AsSpan(start);
+        if (!IsBatch(record))
+        {
+            if (OffsetOf(record) >= from)
+            {
+                output.Add(Decode(topic, partition, buffer, start));
+            }
+
+            return;
+        }
+
+        var first = OffsetOf(record);
+        var records = Decompress(record);
+        for (var at = 0; at < records.Length; at += LengthOf(records.AsSpan(at)))
+        {
+            if (first + OffsetOf(records.AsSpan(at)) >= from)
+            {
+                output.Add(Decode(topic, partition, records, at, first));
+            }
+        }
+    }
+
+    /// <summary>The offset of the first message of a verified record or batch stamped at or after <paramref name="timestampMs"/>.</summary>
+    public static long? FirstOffsetAtOrAfter(ReadOnlySpan<byte> record, long timestampMs)
+    {
+        if (TimestampOf(record) < timestampMs)
+        {
+            return null;
+        }
+
+        if (!IsBatch(record))
+        {
+            return OffsetOf(record);
+        }
+
+        var records = Decompress(record);
+        for (var at = 0; at < records.Length; at += LengthOf(records.AsSpan(at)))
+        {
+            if (TimestampOf(records.AsSpan(at)) >= timestampMs)
+            {
+                return OffsetOf(record) + OffsetOf(records.AsSpan(at));
+            }
+        }
+
+        return null;
+    }
+
+    private static byte[] Decompress(ReadOnlySpan<byte> batch)
+    {
+        var body = batch[PrefixSize..LengthOf(batch)];
+        var codec = BinaryPrimitives.ReadInt32LittleEndian(body[CodecAt..]);
+        var length = BinaryPrimitives.ReadInt32LittleEndian(body[UncompressedAt..]);
+        var records = length >= 0 ? new byte[length] : [];
+        if (codec != Lz4Codec || length < 0 || LZ4Codec.Decode(body[(BatchHeaderSize - PrefixSize)..], records) != length)
+        {
+            throw new BusException($"A journal batch at offset {OffsetOf(batch)} cannot be decompressed (codec {codec}, {length} bytes).");
+        }
+
+        return records;
+    }
 
     public static int LengthOf(ReadOnlySpan<byte> record) => PrefixSize + BinaryPrimitives.ReadInt32LittleEndian(record);
 
-    /// <summary>Decodes a verified record; key, header values and value share <paramref name="buffer"/>.</summary>
-    public static ConsumedMessage Decode(string topic, int partition, byte[] buffer, int start)
+    /// <summary>Decodes a verified record (its offset counted from <paramref name="firstOffset"/>); key, header values and value share <paramref name="buffer"/>.</summary>
+    public static ConsumedMessage Decode(string topic, int partition, byte[] buffer, int start, long firstOffset = 0)
     {
         var span = buffer.AsSpan(start);
         var bodyStart = start + PrefixSize;
@@ -102,7 +225,7 @@ internal static class RecordFormat
         return new ConsumedMessage(
             topic,
             partition,
-            BinaryPrimitives.ReadInt64LittleEndian(body[OffsetAt..]),
+            firstOffset + BinaryPrimitives.ReadInt64LittleEndian(body[OffsetAt..]),
             DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64LittleEndian(body[TimestampAt..])),
             key,
             value,

@@ -105,7 +105,7 @@ internal sealed class Segment
         for (var at = 0; at < records.Length;)
         {
             var record = records[at..];
-            Track(RecordFormat.OffsetOf(record), start + at, RecordFormat.TimestampOf(record));
+            Track(RecordFormat.OffsetOf(record), RecordFormat.LastOffsetOf(record), start + at, RecordFormat.TimestampOf(record));
             at += RecordFormat.LengthOf(record);
         }
 
@@ -218,7 +218,8 @@ internal sealed class Segment
     private static SafeFileHandle OpenFile(string path, FileMode mode) =>
         System.IO.File.OpenHandle(path, mode, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
 
-    private void Track(long offset, long position, long timestampMs)
+    /// <summary>Notes a record (or a batch of <paramref name="offset"/> to <paramref name="lastOffset"/>) written at <paramref name="position"/>.</summary>
+    private void Track(long offset, long lastOffset, long position, long timestampMs)
     {
         if (_index.Count == 0 || position - _index[^1].Position >= IndexIntervalBytes)
         {
@@ -229,7 +230,7 @@ internal sealed class Segment
             _index[^1] = _index[^1] with { MaxTimestamp = timestampMs };
         }
 
-        NextOffset = offset + 1;
+        NextOffset = lastOffset + 1;
         MaxTimestamp = Math.Max(MaxTimestamp, timestampMs);
     }
 
@@ -243,7 +244,7 @@ internal sealed class Segment
             var record = reader.Buffer.AsSpan(start);
             if (status == ReadStatus.Record && RecordFormat.OffsetOf(record) == NextOffset)
             {
-                Track(NextOffset, position, RecordFormat.TimestampOf(record));
+                Track(NextOffset, RecordFormat.LastOffsetOf(record), position, RecordFormat.TimestampOf(record));
                 continue;
             }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Lucene.Net.Documents;
@@ -60,8 +61,8 @@ internal sealed class LogDocumentBuilder
         _jsonWriter = new Utf8JsonWriter(_json);
     }
 
-    /// <summary>The fields of <paramref name="e"/>; valid until the next call.</summary>
-    public IEnumerable<IIndexableField> Build(LogEvent e)
+    /// <summary>The fields of <paramref name="e"/>, its source <paramref name="json"/> when given (else written here); valid until the next call.</summary>
+    public IEnumerable<IIndexableField> Build(LogEvent e, ReadOnlyMemory<byte>? json = null)
     {
         _fields.Clear();
         _id.AddTo(_fields, e.Id);
@@ -94,7 +95,17 @@ internal sealed class LogDocumentBuilder
         _fileId.AddTo(_fields, e.FileId);
         if (_stored is not null)
         {
-            WriteSource(e);
+            if (json is { } given && MemoryMarshal.TryGetArray(given, out var segment))
+            {
+                _storedBytes.Bytes = segment.Array;
+                _storedBytes.Offset = segment.Offset;
+                _storedBytes.Length = segment.Count;
+            }
+            else
+            {
+                WriteSource(e);
+            }
+
             _fields.Add(_stored);
         }
 
@@ -105,7 +116,7 @@ internal sealed class LogDocumentBuilder
     {
         _json.SetLength(0);
         _jsonWriter.Reset(_json);
-        JsonSerializer.Serialize(_jsonWriter, e, LogEventJson.Default.LogEvent);
+        JsonSerializer.Serialize(_jsonWriter, e, LogEventJson.Event);
         _jsonWriter.Flush();
         _storedBytes.Bytes = _json.GetBuffer();
         _storedBytes.Offset = 0;

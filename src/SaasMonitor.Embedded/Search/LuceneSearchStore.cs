@@ -72,9 +72,16 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
         _discoveredAt = _time.GetTimestamp();
     }
 
-    public Task UpsertAsync(IReadOnlyList<LogEvent> events, CancellationToken ct)
+    public Task UpsertAsync(IReadOnlyList<LogEvent> events, CancellationToken ct) => UpsertAsync(events, null, ct);
+
+    public Task UpsertAsync(IReadOnlyList<LogEvent> events, IReadOnlyList<ReadOnlyMemory<byte>>? json, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(events);
+        if (json is not null && json.Count != events.Count)
+        {
+            throw new ArgumentException($"{json.Count} JSON forms were given for {events.Count} events.", nameof(json));
+        }
+
         ThrowIfReadOnly();
         ct.ThrowIfCancellationRequested();
         lock (_writeLock)
@@ -83,13 +90,13 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
             var lanes = Math.Clamp(events.Count / MinEventsPerThread, 1, _lanes.Length);
             if (lanes == 1)
             {
-                _lanes[0].Index(events, 0, 1);
+                _lanes[0].Index(events, json, 0, 1);
             }
             else
             {
                 try
                 {
-                    Parallel.For(0, lanes, new ParallelOptions { MaxDegreeOfParallelism = lanes }, lane => _lanes[lane].Index(events, lane, lanes));
+                    Parallel.For(0, lanes, new ParallelOptions { MaxDegreeOfParallelism = lanes }, lane => _lanes[lane].Index(events, json, lane, lanes));
                 }
                 catch (AggregateException e) when (e.InnerExceptions.Count == 1)
                 {
@@ -524,7 +531,7 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
         /// Upserts the events whose id falls to lane <paramref name="lane"/> of <paramref name="lanes"/>: every copy
         /// of one id goes to the same lane, in batch order, so the last copy wins.
         /// </summary>
-        public void Index(IReadOnlyList<LogEvent> events, int lane, int lanes)
+        public void Index(IReadOnlyList<LogEvent> events, IReadOnlyList<ReadOnlyMemory<byte>>? json, int lane, int lanes)
         {
             for (var i = 0; i < events.Count; i++)
             {
@@ -536,7 +543,8 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
 
                 var day = DayOf(e.Timestamp);
                 var partition = _lastWritten?.Day == day ? _lastWritten : store.OpenForWriting(day);
-                partition.Writer.UpdateDocument(new Term(IndexFields.Id, e.Id), _documents.Build(e));
+                partition.Writer.UpdateDocument(new Term(IndexFields.Id, e.Id), _documents.Build(e, json?[i]));
+
                 partition.Changed();
                 _lastWritten = partition;
             }

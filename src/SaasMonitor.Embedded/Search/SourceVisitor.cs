@@ -15,7 +15,7 @@ internal sealed class SourceVisitor : StoredFieldVisitor
         : Status.NO;
 
     public override void BinaryField(FieldInfo fieldInfo, byte[] value) =>
-        _event = JsonSerializer.Deserialize(value, LogEventJson.Default.LogEvent);
+        _event = JsonSerializer.Deserialize(value, LogEventJson.Event);
 
     /// <summary>The event of the document just visited.</summary>
     public LogEvent TakeEvent()

@@ -42,6 +42,22 @@ internal static class SqliteDatabase
         }
     }
 
+    /// <summary>Opens a connection (<see cref="Open"/>) and brings one store's tables up to date (<see cref="Migrate"/>).</summary>
+    public static SqliteConnection OpenMigrated(SqliteOptions options, int slot, IReadOnlyList<string> migrations)
+    {
+        var connection = Open(options);
+        try
+        {
+            Migrate(connection, slot, migrations);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>
     /// Brings one store's tables up to date. <c>PRAGMA user_version</c> holds one byte per store
     /// (<paramref name="slot"/> 0 in bits 0-7, 1 in bits 8-15, ...), so stores sharing a file keep separate versions.

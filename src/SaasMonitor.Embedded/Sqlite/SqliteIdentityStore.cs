@@ -85,16 +85,7 @@ public sealed class SqliteIdentityStore : IIdentityStore, IDisposable
 
     public SqliteIdentityStore(SqliteOptions options)
     {
-        _connection = SqliteDatabase.Open(options);
-        try
-        {
-            SqliteDatabase.Migrate(_connection, SchemaSlot, Migrations);
-        }
-        catch
-        {
-            _connection.Dispose();
-            throw;
-        }
+        _connection = SqliteDatabase.OpenMigrated(options, SchemaSlot, Migrations);
     }
 
     public Task<long> CountUsersAsync(CancellationToken ct) => Task.FromResult(Scalar("SELECT COUNT(*) FROM users", ct));

@@ -97,16 +97,7 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
 
     public SqliteMetadataStore(SqliteOptions options)
     {
-        _connection = SqliteDatabase.Open(options);
-        try
-        {
-            SqliteDatabase.Migrate(_connection, SchemaSlot, Migrations);
-        }
-        catch
-        {
-            _connection.Dispose();
-            throw;
-        }
+        _connection = SqliteDatabase.OpenMigrated(options, SchemaSlot, Migrations);
 
         var c = _connection;
         _insertFile = SqliteDatabase.Prepare(

@@ -14,8 +14,8 @@ internal sealed class ApiTokenHandler(
     IIdentityStore store,
     TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    /// <summary>How often a token's last-used time is written while it is used.</summary>
-    private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
+    /// <summary>How often a token's or key's last-used time is written while it is used.</summary>
+    internal static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -60,8 +60,6 @@ internal sealed class IngestKeyHandler(
     IIdentityStore store,
     TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
-
     internal static readonly string[] Headers = ["X-Api-Key", "X-Seq-ApiKey"];
     internal const string QueryName = "apiKey";
 
@@ -80,7 +78,7 @@ internal sealed class IngestKeyHandler(
         }
 
         var now = time.GetUtcNow();
-        if (key.LastUsedAt is null || now - key.LastUsedAt >= TouchInterval)
+        if (key.LastUsedAt is null || now - key.LastUsedAt >= ApiTokenHandler.TouchInterval)
         {
             await store.TouchIngestKeyAsync(key.Id, now, ct).ConfigureAwait(false);
         }

@@ -43,9 +43,13 @@ internal sealed class CrossSiteGuard(RequestDelegate next, IAntiforgery antiforg
         await next(context).ConfigureAwait(false);
     }
 
-    /// <summary>Endpoints that opt out (sign-in, setup, ingest) are still protected by the cross-site refusal above.</summary>
+    /// <summary>
+    /// Endpoints that opt out (sign-in, setup, ingest) and the dashboard's live connection (whose negotiation cannot
+    /// carry the header) are still protected by the cross-site refusal above.
+    /// </summary>
     private static bool NeedsToken(HttpContext context) =>
-        context.GetEndpoint()?.Metadata.GetMetadata<IAntiforgeryMetadata>() is not { RequiresValidation: false };
+        context.GetEndpoint()?.Metadata is not { } metadata
+        || (metadata.GetMetadata<IAntiforgeryMetadata>() is not { RequiresValidation: false } && metadata.GetMetadata<Microsoft.AspNetCore.SignalR.HubMetadata>() is null);
 
     /// <summary>The header is required, except for plain HTML forms that carry the token as a field; a file upload is never read for it.</summary>
     private Task<bool> HasValidTokenAsync(HttpContext context) =>

@@ -40,7 +40,7 @@ internal static class OpenIdConnectSignIn
             o.CallbackPath = "/signin-oidc";
             o.SignInScheme = Principals.CookieScheme;
             o.MapInboundClaims = false;
-            o.GetClaimsFromUserInfoEndpoint = true;
+            o.GetClaimsFromUserInfoEndpoint = false;
 
             // The provider redirects back with a top-level GET, which Lax cookies accompany, also over plain HTTP.
             o.CorrelationCookie.SameSite = SameSiteMode.Lax;

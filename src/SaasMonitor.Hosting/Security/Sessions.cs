@@ -152,5 +152,20 @@ public sealed class Sessions(IIdentityStore store, Passwords passwords, AuditLog
         context.ReplacePrincipal(Principals.ForUser(user, user.Role, Principals.CookieScheme, Principals.UserKind, new Claim(Principals.SessionClaim, secret!)));
     }
 
+    /// <summary>True while the session behind <paramref name="principal"/> exists, has not timed out and its user is enabled (for long-lived connections).</summary>
+    public async Task<bool> IsLiveAsync(ClaimsPrincipal principal, CancellationToken ct)
+    {
+        if (principal.FindFirst(Principals.SessionClaim)?.Value is not { } secret
+            || await store.GetSessionAsync(Secrets.Hash(secret), ct).ConfigureAwait(false) is not { } session)
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        return session.ExpiresAt > now
+            && session.LastSeenAt + options.Value.IdleTimeout > now
+            && await store.GetUserAsync(session.UserId, ct).ConfigureAwait(false) is { Disabled: false };
+    }
+
     public void Dispose() => _perAccount.Dispose();
 }

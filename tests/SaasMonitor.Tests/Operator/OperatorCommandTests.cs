@@ -86,6 +86,8 @@ public sealed class OperatorCommandTests : IDisposable
         code.Should().Be(0);
         output.Should().MatchRegex(@"\n0\s+10\s+5\s+5\s*\n").And.MatchRegex(@"\n1\s+3\s+3\s+0\s*\n");
         (await CommittedAsync()).Should().Equal(5L, 3L, 0L, 0L);
+        var (_, audit, _) = await RunAsync("audit", "--data-dir", _dataDir);
+        audit.Should().MatchRegex(@"replay\s+operator:\S+\s+parser on logs\.raw").And.Contain("from console").And.NotContain("Dry", "a dry run changes nothing and is not audited");
     }
 
     [Fact]
@@ -113,6 +115,8 @@ public sealed class OperatorCommandTests : IDisposable
         var raw = await ReadAllAsync(reopened, Topics.Raw);
         raw.Select(m => Encoding.UTF8.GetString(m.Value.Span)).Should().BeEquivalentTo("line one", "line two");
         raw.Should().OnlyContain(m => m.Header(RawRecordHeaders.Format) == "text" && m.Header(DeadLetterHeaders.Attempt) == "2" && m.Header(RawRecordHeaders.Source) == "http");
+        var (_, audit, _) = await RunAsync("audit", "--action", "redrive", "--data-dir", _dataDir);
+        audit.Should().Contain("2 re-sent, 0 skipped, format text").And.Contain("0 re-sent, 1 skipped");
     }
 
     [Fact]

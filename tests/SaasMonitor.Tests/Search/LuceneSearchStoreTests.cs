@@ -191,6 +191,33 @@ public sealed class LuceneSearchStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Events_with_bus_origin_ids_are_kept_once_when_indexed_again_in_the_same_store_and_after_reopening()
+    {
+        var events = FromRawRecords(Day1, records: 20, perRecord: 100);
+        using (var store = new LuceneSearchStore(new LuceneSearchOptions { Directory = _folder.Path, IndexingThreads = 2 }))
+        {
+            await store.UpsertAsync(events, Ct);
+            await store.UpsertAsync([.. events.Take(500).Select(e => e with { Message = "replayed" })], Ct);
+            await store.FlushAsync(Ct);
+            (await store.CountAsync(new SearchQuery(), Ct)).Should().Be(2_000);
+        }
+
+        using var reopened = new LuceneSearchStore(new LuceneSearchOptions { Directory = _folder.Path, IndexingThreads = 2 });
+        await reopened.UpsertAsync([.. events.Skip(1_000).Select(e => e with { Message = "replayed" })], Ct);
+        await reopened.UpsertAsync(FromRawRecords(Day1, records: 25, perRecord: 100).Skip(2_000).ToList(), Ct);
+        await reopened.FlushAsync(Ct);
+
+        (await reopened.CountAsync(new SearchQuery(), Ct)).Should().Be(2_500);
+        (await reopened.CountAsync(new SearchQuery { Text = "message:replayed" }, Ct)).Should().Be(1_500);
+        (await reopened.GetAsync("0-15-7", Ct))!.Message.Should().Be("replayed");
+    }
+
+    /// <summary>Events as the parser makes them: ids from the raw record's partition, offset and line index.</summary>
+    private static List<LogEvent> FromRawRecords(DateTimeOffset start, int records, int perRecord) =>
+        [.. Enumerable.Range(0, records * perRecord).Select(i =>
+            Event(EventIds.For(0, i / perRecord, i % perRecord), start.AddMilliseconds(i)))];
+
+    [Fact]
     public void Indexing_threads_must_be_at_least_one()
     {
         var create = () => new LuceneSearchStore(new LuceneSearchOptions { Directory = _folder.Path, IndexingThreads = 0 });
