@@ -24,7 +24,7 @@ internal static class IngestEndpoints
             unterminated CSV quote is refused whole with 400; a record that cannot be parsed later goes to the dead-letter
             topic with its bytes and the reason.
             """)
-        .Accepts<string>("application/json", "application/x-ndjson", "text/csv", "text/plain")
+        .Accepts<string>("application/json", "application/x-ndjson", "text/csv", "text/plain", "*/*")
         .Produces<IngestResult>(StatusCodes.Status202Accepted)
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge)

@@ -93,9 +93,17 @@ public sealed class IngestTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_unknown_content_type_is_refused_with_415()
+    public async Task An_unknown_content_type_is_refused_with_415_and_the_reason_unless_format_names_the_format()
     {
-        (await PostAsync("<xml/>", "application/xml")).StatusCode.Should().Be(HttpStatusCode.UnsupportedMediaType);
+        using var refused = await PostAsync("<xml/>", "application/xml");
+        refused.StatusCode.Should().Be(HttpStatusCode.UnsupportedMediaType);
+        (await refused.Content.ReadAsStringAsync()).Should().Contain("?format=").And.Contain("application/xml");
+
+        using var content = new StringContent("2024-03-14T13:45:00Z WARN format wins over the content type", Encoding.UTF8);
+        content.Headers.ContentType = new("application/xml");
+        using var accepted = await _host.Client.PostAsync("/api/ingest?format=text&source=formatwins", content);
+        accepted.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        await Eventually.HoldsAsync(async () => await _host.TotalAsync("q=" + Uri.EscapeDataString("source:formatwins AND level:WARNING")) == 1, TimeSpan.FromSeconds(20), "the line read as text");
     }
 
     [Fact]
