@@ -24,7 +24,7 @@ internal static class IngestEndpoints
             unterminated CSV quote is refused whole with 400; a record that cannot be parsed later goes to the dead-letter
             topic with its bytes and the reason.
             """)
-        .Accepts<string>("application/json", "application/x-ndjson", "text/csv", "text/plain")
+        .Accepts<string>("application/json", "application/x-ndjson", "text/csv", "text/plain", "*/*")
         .Produces<IngestResult>(StatusCodes.Status202Accepted)
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -94,7 +94,9 @@ internal static class IngestEndpoints
         }
         catch (InvalidDataException ex)
         {
-            return (null, Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed body", detail: ex.Message));
+            // The decompressor's own reasons name no gzip body; say what happened.
+            var detail = ex.Source == typeof(GZipStream).Assembly.GetName().Name ? GzipTrailer.Refusal(ex.Message) : ex.Message;
+            return (null, Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed body", detail: detail));
         }
 
         // One key per request keeps its chunks together in one partition, in order.
@@ -105,13 +107,19 @@ internal static class IngestEndpoints
     private static Stream? OpenBody(HttpRequest request, IngestOptions limits)
     {
         var encoding = request.Headers.ContentEncoding.ToString();
-        var raw = new LimitedStream(request.Body, limits.MaxBodyBytes, "body");
-        return encoding switch
+        if (encoding is "" or "identity")
         {
-            "" or "identity" => raw,
-            "gzip" => new LimitedStream(new GZipStream(raw, CompressionMode.Decompress), limits.MaxDecompressedBytes, "decompressed body"),
-            _ => null,
-        };
+            return new LimitedStream(request.Body, limits.MaxBodyBytes, "body");
+        }
+
+        if (encoding != "gzip")
+        {
+            return null;
+        }
+
+        var trailer = new GzipTrailer();
+        var raw = new LimitedStream(request.Body, limits.MaxBodyBytes, "body", trailer.Compressed);
+        return new LimitedStream(new GZipStream(raw, CompressionMode.Decompress), limits.MaxDecompressedBytes, "decompressed body", trailer.Inflated);
     }
 
     private static async Task ReadAllAsync(Stream body, RawChunker chunker, List<RawChunk> chunks, RawFormat format, CancellationToken ct)

@@ -2,8 +2,11 @@ using Microsoft.AspNetCore.Http;
 
 namespace Ingest.Gateway;
 
-/// <summary>Reads through to <paramref name="inner"/> and refuses, with 413, to read past <paramref name="limit"/> bytes.</summary>
-internal sealed class LimitedStream(Stream inner, long limit, string what) : Stream
+/// <summary>
+/// Reads through to <paramref name="inner"/> and refuses, with 413, to read past <paramref name="limit"/> bytes;
+/// <paramref name="observe"/>, when given, sees every block read (an empty one at the end).
+/// </summary>
+internal sealed class LimitedStream(Stream inner, long limit, string what, Action<ReadOnlySpan<byte>>? observe = null) : Stream
 {
     private long _read;
 
@@ -23,14 +26,20 @@ internal sealed class LimitedStream(Stream inner, long limit, string what) : Str
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        return Count(n);
+        var n = Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+        observe?.Invoke(buffer.Span[..n]);
+        return n;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        var n = Count(inner.Read(buffer, offset, count));
+        observe?.Invoke(buffer.AsSpan(offset, n));
+        return n;
+    }
 
     public override void Flush()
     {

@@ -26,7 +26,7 @@ internal static class ShipperEndpoints
                 accepted and changes nothing, the body is always read as CLEF). Gzip bodies are accepted. Answers 201
                 {"MinimumLevelAccepted":null} once the events are durable; an ingest key may come as X-Seq-ApiKey.
                 """)
-            .Accepts<string>("application/vnd.serilog.clef", "application/json", "application/x-ndjson", "text/plain")
+            .Accepts<string>("application/vnd.serilog.clef", "application/json", "application/x-ndjson", "text/plain", "*/*")
             .Produces(StatusCodes.Status201Created);
 
         app.MapInput("/gelf", RawFormat.Gelf, "gelf", Results.Accepted())
@@ -36,7 +36,7 @@ internal static class ShipperEndpoints
                 Body: one GELF JSON object (short_message, full_message, timestamp, level, host, _-fields), plain or with
                 Content-Encoding: gzip. Answers 202 once durable; 400 with the reason when the body is not JSON.
                 """)
-            .Accepts<string>("application/json", "text/plain")
+            .Accepts<string>("application/json", "text/plain", "*/*")
             .Produces(StatusCodes.Status202Accepted);
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using SaasMonitor.Core.Events;
 
 namespace SaasMonitor.EndToEnd;
 
@@ -68,10 +69,11 @@ public sealed partial class ExpectedFigures
         }
     }
 
+    /// <summary>A row as the KPIs see it: endpoints grouped by their template.</summary>
     private void Add(string level, string? status, string endpoint, string? responseMs, string? user) => _rows.Add((
         level.ToUpperInvariant() switch { "WARN" => "WARNING", "ERR" => "ERROR", "FATAL" or "CRIT" => "CRITICAL", var l => l },
         status is null ? null : int.Parse(status, CultureInfo.InvariantCulture),
-        endpoint,
+        EndpointTemplates.Apply(endpoint),
         responseMs is null ? null : double.Parse(responseMs, CultureInfo.InvariantCulture),
         user));
 

@@ -93,9 +93,56 @@ public sealed class IngestTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_unknown_content_type_is_refused_with_415()
+    public async Task An_unknown_content_type_is_refused_with_415_and_the_reason_unless_format_names_the_format()
     {
-        (await PostAsync("<xml/>", "application/xml")).StatusCode.Should().Be(HttpStatusCode.UnsupportedMediaType);
+        using var refused = await PostAsync("<xml/>", "application/xml");
+        refused.StatusCode.Should().Be(HttpStatusCode.UnsupportedMediaType);
+        (await refused.Content.ReadAsStringAsync()).Should().Contain("?format=").And.Contain("application/xml");
+
+        using var content = new StringContent("2024-03-14T13:45:00Z WARN format wins over the content type", Encoding.UTF8);
+        content.Headers.ContentType = new("application/xml");
+        using var accepted = await _host.Client.PostAsync("/api/ingest?format=text&source=formatwins", content);
+        accepted.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        await Eventually.HoldsAsync(async () => await _host.TotalAsync("q=" + Uri.EscapeDataString("source:formatwins AND level:WARNING")) == 1, TimeSpan.FromSeconds(20), "the line read as text");
+    }
+
+    [Fact]
+    public async Task A_truncated_or_corrupt_gzip_body_is_refused_with_400_and_nothing_of_it_is_written()
+    {
+        var text = string.Join('\n', Enumerable.Range(0, 2_000).Select(i => $"2024-03-14T13:45:00Z INFO gzip line {i} of the truncation test"));
+        byte[] whole;
+        using (var compressed = new MemoryStream())
+        {
+            await using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                await gzip.WriteAsync(Encoding.UTF8.GetBytes(text));
+            }
+
+            whole = compressed.ToArray();
+        }
+
+        var corrupt = whole.ToArray();
+        corrupt[^6] ^= 0xff;
+        var held = await RawRecordsHeldAsync();
+        foreach (var body in new[] { whole[..(whole.Length / 2)], whole[..^4], corrupt })
+        {
+            using var refused = await PostGzipAsync(body);
+            refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+            (await refused.Content.ReadAsStringAsync()).Should().Contain("gzip body is truncated or corrupt");
+        }
+
+        (await RawRecordsHeldAsync()).Should().Be(held, "nothing of a refused gzip body is written");
+        using var accepted = await PostGzipAsync(whole);
+        accepted.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        JsonDocument.Parse(await accepted.Content.ReadAsStringAsync()).RootElement.GetProperty("accepted").GetInt64().Should().Be(2_000);
+    }
+
+    private async Task<HttpResponseMessage> PostGzipAsync(byte[] body)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new("text/plain");
+        content.Headers.ContentEncoding.Add("gzip");
+        return await _host.Client.PostAsync("/api/ingest", content);
     }
 
     private async Task<long> RawRecordsHeldAsync() =>

@@ -182,11 +182,21 @@ internal sealed class EventBuilder
     /// <summary>The field that marks an event whose record carried no timestamp (its timestamp is the receive time).</summary>
     public const string TimestampSourceField = "timestamp_source";
 
+    /// <summary>The field that keeps an endpoint's path as written when <see cref="LogEvent.Endpoint"/> holds its template.</summary>
+    public const string RawEndpointField = "raw_endpoint";
+
     public LogEvent Build(string id, string raw, in RawContext context)
     {
         if (Timestamp is null)
         {
             AddExtra(TimestampSourceField, "received");
+        }
+
+        if (Endpoint is not null && EndpointTemplates.Apply(Endpoint) is var template && !ReferenceEquals(template, Endpoint))
+        {
+            // KPIs, charts and alerts group by the template; the path as written stays on the event.
+            AddExtra(RawEndpointField, Endpoint);
+            Endpoint = Keyword(System.Text.Encoding.UTF8.GetBytes(template));
         }
 
         return Create(id, raw, context);

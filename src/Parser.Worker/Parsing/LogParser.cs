@@ -241,15 +241,29 @@ public sealed partial class LogParser
         public static OpenEvent None { get; } = new(-1, 0, 0, 0, 0);
     }
 
+    /// <summary>The field that marks a text line whose invalid UTF-8 bytes were replaced by U+FFFD.</summary>
+    public const string InvalidUtf8Field = "invalid_utf8";
+
     private void ParseLine(ReadOnlySpan<byte> line, LineFormat format, bool validUtf8)
     {
         _builder.Reset();
-        if (!validUtf8 && !Utf8.IsValid(line))
+        var invalidUtf8 = !validUtf8 && !Utf8.IsValid(line);
+        if (invalidUtf8 && format is LineFormat.Json or LineFormat.Clef or LineFormat.Gelf)
         {
             FailInvalidUtf8();
             return;
         }
 
+        ParseLineAs(line, format);
+        if (invalidUtf8)
+        {
+            // A text line is kept: its invalid bytes read as U+FFFD, and the event says so.
+            _builder.AddExtra(InvalidUtf8Field, "replaced by U+FFFD");
+        }
+    }
+
+    private void ParseLineAs(ReadOnlySpan<byte> line, LineFormat format)
+    {
         switch (format)
         {
             case LineFormat.Json:

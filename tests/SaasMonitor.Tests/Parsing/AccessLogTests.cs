@@ -26,7 +26,9 @@ public class AccessLogTests
             e.StatusCode.Should().Be(int.Parse(quoted[2].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
             var time = line[(line.IndexOf('[') + 1)..line.IndexOf(']')];
             e.Timestamp.Should().Be(DateTimeOffset.ParseExact(time.Replace("+0000", "+00:00"), "dd/MMM/yyyy:HH:mm:ss zzz", CultureInfo.InvariantCulture));
-            e.Endpoint.Should().Be(quoted[1].Split(' ')[1].Split('?')[0]);
+            var path = quoted[1].Split(' ')[1].Split('?')[0];
+            e.Endpoint.Should().Be(EndpointTemplates.Apply(path), "KPIs group by the endpoint's template");
+            (e.Extra?.GetValueOrDefault("raw_endpoint") ?? e.Endpoint).Should().Be(path, "the path as written stays on the event");
             e.Level.Should().Be(LogLevels.FromStatus(e.StatusCode));
             e.Service.Should().Be("web");
             e.Raw.Should().Be(line);

@@ -60,14 +60,28 @@ public class FailureTests
     }
 
     [Fact]
-    public void Invalid_utf8_rejects_only_the_record_that_holds_it()
+    public void A_text_line_with_invalid_utf8_is_kept_with_replacement_characters_and_flagged()
     {
         byte[] bad = [.. "bad "u8, 0xC3, 0x28, .. " bytes"u8];
         byte[] payload = [.. "first line\n"u8, .. bad, .. "\nthird line"u8];
 
         var run = ParserRun.Of(payload, RawFormat.Text);
 
-        run.Events.Select(e => e.Message).Should().Equal("first line", "third line");
+        run.Failures.Should().BeEmpty();
+        run.Events.Select(e => e.Message).Should().Equal("first line", "bad \uFFFD( bytes", "third line");
+        run.Events[1].Extra.Should().Contain(Parser.Worker.Parsing.LogParser.InvalidUtf8Field, "replaced by U+FFFD");
+        run.Events[0].Extra.Should().NotContainKey(Parser.Worker.Parsing.LogParser.InvalidUtf8Field);
+    }
+
+    [Fact]
+    public void Invalid_utf8_rejects_only_the_json_line_that_holds_it()
+    {
+        byte[] bad = [.. "{\"message\":\"bad "u8, 0xC3, 0x28, .. "\"}"u8];
+        byte[] payload = [.. "{\"message\":\"first\"}\n"u8, .. bad, .. "\n{\"message\":\"third\"}"u8];
+
+        var run = ParserRun.Of(payload, RawFormat.JsonLines);
+
+        run.Events.Select(e => e.Message).Should().Equal("first", "third");
         var failure = run.Failures.Should().ContainSingle().Subject;
         failure.Index.Should().Be(1);
         failure.ErrorType.Should().Be(ParseErrorTypes.InvalidUtf8);
