@@ -89,6 +89,10 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
         await Assertions.Expect(detail).ToBeVisibleAsync();
         await ShotAsync(page, "search-event");
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(detail).ToHaveCountAsync(0);
+        await page.Keyboard.PressAsync("/");
+        (await page.EvaluateAsync<bool>("() => document.activeElement?.closest('[data-testid=query]') !== null")).Should().BeTrue("'/' focuses the query box");
 
         await page.GotoAsync(Url("/live"));
         var marker = "live-" + Guid.NewGuid().ToString("N")[..8];
