@@ -75,8 +75,9 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await ShotAsync(page, "overview");
 
         await page.GotoAsync(Url("/search?q=" + Uri.EscapeDataString("service:web")));
-        await Assertions.Expect(page.GetByTestId("total")).ToContainTextAsync("1 events");
+        await Assertions.Expect(page.GetByTestId("total")).ToContainTextAsync("1 event ");
         await Assertions.Expect(page.Locator(".log-message", new() { HasText = "<script>window.__xss=1</script>" }).First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("top-values")).ToContainTextAsync("web");
         await ShotAsync(page, "search");
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         var detail = page.GetByRole(AriaRole.Button, new() { Name = "Filter by service" });
