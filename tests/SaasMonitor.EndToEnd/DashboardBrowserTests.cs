@@ -94,6 +94,13 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Assertions.Expect(detail).ToHaveCountAsync(0);
         await page.Keyboard.PressAsync("/");
         (await page.EvaluateAsync<bool>("() => document.activeElement?.closest('[data-testid=query]') !== null")).Should().BeTrue("'/' focuses the query box");
+        await page.GetByLabel("Name this search to save it").FillAsync("Web errors");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Saved as 'Web errors'.")).ToBeVisibleAsync();
+        await page.GetByTestId("saved-menu").ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Menuitem, new() { Name = "Web errors" })).ToBeVisibleAsync();
+        await ShotAsync(page, "search-saved");
+        await page.Keyboard.PressAsync("Escape");
 
         await page.GotoAsync(Url("/live"));
         var marker = "live-" + Guid.NewGuid().ToString("N")[..8];
