@@ -107,6 +107,20 @@ internal sealed class Kpis(IKpiStore store, IHotCache cache, TimeProvider time, 
         }, ct).ConfigureAwait(false);
     }
 
+    /// <summary>Headline figures over [<paramref name="from"/>, <paramref name="to"/>), distinct users included, from the windows of the range's granularity.</summary>
+    public async Task<KpiTotals> TotalsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        var g = KpiReport.GranularityFor(from, to);
+        var start = g.WindowStart(from);
+        return await cache.GetOrCreateAsync(CacheRegions.Kpi, $"totals:{g}:{start.ToUnixTimeSeconds()}:{to.ToUnixTimeSeconds()}", TimeSpanFor(from), async c =>
+        {
+            var query = new KpiQuery(g, start, to);
+            return KpiReport.Totals(
+                await store.QueryAsync(query, c).ConfigureAwait(false),
+                await store.QueryUsersAsync(query, c).ConfigureAwait(false));
+        }, ct).ConfigureAwait(false);
+    }
+
     public async Task<StatsResponse> StatsAsync(ISearchStore search, CancellationToken ct)
     {
         var now = time.GetUtcNow();

@@ -1,12 +1,13 @@
 using System.Net.Http.Json;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace SaasMonitor.EndToEnd;
 
 /// <summary>
 /// The dashboard in a real browser (Debian's chromium driven by Playwright): sign-in, every page with data, log
-/// content shown as text only, the live tail, and a viewer kept out of admin pages. Screenshots of every page are
-/// saved next to the test output (screenshots/) to be looked at.
+/// content shown as text only, the live tail, a viewer kept out of admin pages, and an axe accessibility check of
+/// every page. Screenshots of every page are saved next to the test output (screenshots/) to be looked at.
 /// </summary>
 public sealed class DashboardBrowserTests : IAsyncLifetime
 {
@@ -88,6 +89,10 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
         await Assertions.Expect(detail).ToBeVisibleAsync();
         await ShotAsync(page, "search-event");
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(detail).ToHaveCountAsync(0);
+        await page.Keyboard.PressAsync("/");
+        (await page.EvaluateAsync<bool>("() => document.activeElement?.closest('[data-testid=query]') !== null")).Should().BeTrue("'/' focuses the query box");
 
         await page.GotoAsync(Url("/live"));
         var marker = "live-" + Guid.NewGuid().ToString("N")[..8];
@@ -99,8 +104,27 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByText("Ingest keys")).ToBeVisibleAsync();
         await ShotAsync(page, "admin-users");
 
+        await page.GotoAsync(Url("/admin/audit"));
+        await Assertions.Expect(page.GetByTestId("audit")).ToContainTextAsync("sign_in");
+        await ShotAsync(page, "admin-audit");
+
+        (await _host.UploadAsync("orders.log", "2026-12-01 10:00:00 ERROR checkout payment declined\n2026-12-01 10:00:01 INFO checkout retried\n"u8.ToArray())).EnsureSuccessStatusCode();
+        await page.GotoAsync(Url("/files"));
+        await Assertions.Expect(page.GetByTestId("files")).ToContainTextAsync("orders.log");
+        await ShotAsync(page, "files");
+
+        await page.GotoAsync(Url("/system"));
+        await Assertions.Expect(page.GetByTestId("engines")).ToContainTextAsync("events indexed");
+        await ShotAsync(page, "system");
+
+        await page.GotoAsync(Url("/account"));
+        await Assertions.Expect(page.GetByText("My API tokens")).ToBeVisibleAsync();
+        await ShotAsync(page, "account");
+
         (await page.EvaluateAsync<bool>("() => window.__xss === undefined")).Should().BeTrue("log content never runs as script");
-        _violations.Should().BeEmpty("no dialog opened and the browser reported no CSP violation or script error");
+        _violations.Should().BeEmpty(
+            "no dialog opened, the browser reported no CSP violation or script error, and axe found no serious accessibility violation: {0}",
+            string.Join(Environment.NewLine, _violations));
     }
 
     [Fact]
@@ -120,6 +144,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Search" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Users and keys" })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Audit log" })).ToHaveCountAsync(0);
         var refused = await page.GotoAsync(Url("/admin/users"));
         refused!.Status.Should().Be(403);
     }
@@ -142,9 +167,14 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
     private string Url(string path) => new Uri(_host.BaseAddress, path).ToString();
 
-    private static async Task ShotAsync(IPage page, string name)
+    /// <summary>Saves a screenshot of the page and checks it with axe: no serious or critical accessibility violation.</summary>
+    private async Task ShotAsync(IPage page, string name)
     {
         await page.WaitForTimeoutAsync(300);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+        var axe = await page.RunAxe();
+        _violations.AddRange(axe.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{name}: {v.Id} ({v.Impact}) {v.Help} at {string.Join(", ", v.Nodes.Take(3).Select(n => n.Target?.ToString()))}"));
     }
 }

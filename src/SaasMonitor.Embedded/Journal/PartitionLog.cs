@@ -99,7 +99,7 @@ internal sealed class PartitionLog : IDisposable
             return;
         }
 
-        if (_options.Compression && size >= MinCompressedBytes && AppendCompressed(messages, partitionOf, positions, nowMs, size))
+        if (_options.Compression != JournalCompression.None && size >= MinCompressedBytes && AppendCompressed(messages, partitionOf, positions, nowMs, size))
         {
             return;
         }
@@ -168,7 +168,7 @@ internal sealed class PartitionLog : IDisposable
 
                 if (count > 0 && (last || at + RecordFormat.SizeOf(messages[i]) > BatchBytes))
                 {
-                    var length = RecordFormat.WriteBatch(batches.AsSpan(written), records.AsSpan(0, at), count, newest);
+                    var length = RecordFormat.WriteBatch(batches.AsSpan(written), records.AsSpan(0, at), count, newest, _options.Compression);
                     if (length == 0)
                     {
                         return false;

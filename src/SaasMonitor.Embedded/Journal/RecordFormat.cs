@@ -13,7 +13,7 @@ namespace SaasMonitor.Embedded.Journal;
 /// value length (int32), value.
 /// A compressed batch of records has the same prefix; its body is: the offset of its first record (int64), its newest
 /// timestamp (int64), <see cref="BatchMarker"/> (int32, where a record has its key length), the record count (int32),
-/// the codec (int32, <see cref="Lz4Codec"/>: one LZ4 block), the uncompressed length (int32), then the compressed
+/// the codec (int32: <see cref="Lz4Codec"/> one LZ4 block, <see cref="ZstdCodec"/> one Zstandard frame), the uncompressed length (int32), then the compressed
 /// records, each framed as above with its offset counted from the batch's first record.
 /// Segments may mix records and batches; files written before batches existed hold records only.
 /// </summary>
@@ -27,6 +27,8 @@ internal static class RecordFormat
 
     private const int BatchMarker = -2;
     private const int Lz4Codec = 1;
+    private const int ZstdCodec = 2;
+    private const int ZstdLevel = 1;
     private const int OffsetAt = 0;
     private const int TimestampAt = 8;
     private const int KeyAt = 16;
@@ -82,9 +84,22 @@ internal static class RecordFormat
     /// a batch in <paramref name="destination"/> (at least <see cref="MaxBatchSize"/> long); returns the batch's length,
     /// or 0 when compression would not save a tenth. The first offset and the checksum are set later by <see cref="Seal"/>.
     /// </summary>
-    public static int WriteBatch(Span<byte> destination, ReadOnlySpan<byte> records, int count, long newestTimestampMs)
+    public static int WriteBatch(Span<byte> destination, ReadOnlySpan<byte> records, int count, long newestTimestampMs, JournalCompression compression)
     {
-        var compressed = LZ4Codec.Encode(records, destination[BatchHeaderSize..]);
+        var target = destination[BatchHeaderSize..];
+        int compressed;
+        int codec;
+        if (compression == JournalCompression.Zstd)
+        {
+            codec = ZstdCodec;
+            compressed = Zstd.Compressor.TryWrap(records, target, out var written) ? written : 0;
+        }
+        else
+        {
+            codec = Lz4Codec;
+            compressed = LZ4Codec.Encode(records, target);
+        }
+
         if (compressed <= 0 || BatchHeaderSize + compressed > records.Length - (records.Length / 10))
         {
             return 0;
@@ -94,13 +109,14 @@ internal static class RecordFormat
         BinaryPrimitives.WriteInt64LittleEndian(body[TimestampAt..], newestTimestampMs);
         BinaryPrimitives.WriteInt32LittleEndian(body[KeyAt..], BatchMarker);
         BinaryPrimitives.WriteInt32LittleEndian(body[CountAt..], count);
-        BinaryPrimitives.WriteInt32LittleEndian(body[CodecAt..], Lz4Codec);
+        BinaryPrimitives.WriteInt32LittleEndian(body[CodecAt..], codec);
         BinaryPrimitives.WriteInt32LittleEndian(body[UncompressedAt..], records.Length);
         BinaryPrimitives.WriteInt32LittleEndian(destination, BatchHeaderSize - PrefixSize + compressed);
         return BatchHeaderSize + compressed;
     }
 
-    public static int MaxBatchSize(int recordsLength) => BatchHeaderSize + LZ4Codec.MaximumOutputSize(recordsLength);
+    public static int MaxBatchSize(int recordsLength) =>
+        BatchHeaderSize + Math.Max(LZ4Codec.MaximumOutputSize(recordsLength), ZstdSharp.Compressor.GetCompressBound(recordsLength));
 
     /// <summary>Sets the offset of a batch's first record and its checksum.</summary>
     public static void Seal(Span<byte> batch, long offset)
@@ -181,7 +197,12 @@ internal static class RecordFormat
         var codec = BinaryPrimitives.ReadInt32LittleEndian(body[CodecAt..]);
         var length = BinaryPrimitives.ReadInt32LittleEndian(body[UncompressedAt..]);
         var records = length >= 0 ? new byte[length] : [];
-        if (codec != Lz4Codec || length < 0 || LZ4Codec.Decode(body[(BatchHeaderSize - PrefixSize)..], records) != length)
+        var compressed = body[(BatchHeaderSize - PrefixSize)..];
+        var decoded = length < 0 ? -1
+            : codec == Lz4Codec ? LZ4Codec.Decode(compressed, records)
+            : codec == ZstdCodec && Zstd.Decompressor.TryUnwrap(compressed, records, out var written) ? written
+            : -1;
+        if (decoded != length)
         {
             throw new BusException($"A journal batch at offset {OffsetOf(batch)} cannot be decompressed (codec {codec}, {length} bytes).");
         }
@@ -237,5 +258,19 @@ internal static class RecordFormat
         BinaryPrimitives.WriteInt32LittleEndian(body[at..], bytes.Length);
         bytes.CopyTo(body[(at + 4)..]);
         return at + 4 + bytes.Length;
+    }
+
+    /// <summary>Zstandard contexts are reused, one per thread (they are not thread-safe and costly to create).</summary>
+    private static class Zstd
+    {
+        [ThreadStatic]
+        private static ZstdSharp.Compressor? t_compressor;
+
+        [ThreadStatic]
+        private static ZstdSharp.Decompressor? t_decompressor;
+
+        public static ZstdSharp.Compressor Compressor => t_compressor ??= new ZstdSharp.Compressor(ZstdLevel);
+
+        public static ZstdSharp.Decompressor Decompressor => t_decompressor ??= new ZstdSharp.Decompressor();
     }
 }

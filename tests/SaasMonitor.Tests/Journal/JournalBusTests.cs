@@ -53,7 +53,7 @@ public sealed class JournalBusTests : IDisposable
     public async Task Seeking_by_time_and_offset_works_across_many_segments_after_reopen()
     {
         // Uncompressed, so that small messages fill many small segments.
-        await using (var bus = new JournalBus(_directory.Options(segmentBytes: 8 * 1024, compression: false)))
+        await using (var bus = new JournalBus(_directory.Options(segmentBytes: 8 * 1024, compression: JournalCompression.None)))
         {
             await bus.EnsureTopicAsync(new TopicSpec("raw", 1), Ct);
             for (var i = 0; i < 20; i++)
@@ -62,7 +62,7 @@ public sealed class JournalBusTests : IDisposable
             }
         }
 
-        await using var reopened = new JournalBus(_directory.Options(segmentBytes: 8 * 1024, compression: false));
+        await using var reopened = new JournalBus(_directory.Options(segmentBytes: 8 * 1024, compression: JournalCompression.None));
         _directory.SegmentFiles("raw", 0).Should().HaveCountGreaterThan(5);
 
         (await reopened.GetOffsetsForTimeAsync("raw", Start.AddSeconds(1234.5), Ct)).Should().Equal(new TopicPartitionOffset("raw", 0, 1235));

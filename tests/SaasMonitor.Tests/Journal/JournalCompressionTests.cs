@@ -14,11 +14,13 @@ public sealed class JournalCompressionTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    [Fact]
-    public async Task A_large_produce_call_is_stored_compressed_and_reads_back_message_by_message_with_keys_headers_and_timestamps()
+    [Theory]
+    [InlineData(JournalCompression.Zstd)]
+    [InlineData(JournalCompression.Lz4)]
+    public async Task A_large_produce_call_is_stored_compressed_and_reads_back_message_by_message_with_keys_headers_and_timestamps(JournalCompression codec)
     {
         const int Count = 3000;
-        await using (var bus = new JournalBus(_directory.Options()))
+        await using (var bus = new JournalBus(_directory.Options(compression: codec)))
         {
             await bus.EnsureTopicAsync(new TopicSpec("events", 1), Ct);
             var positions = await bus.ProduceAsync("events", [.. Enumerable.Range(0, Count).Select(Event)], Ct);
@@ -64,10 +66,12 @@ public sealed class JournalCompressionTests : IDisposable
         after.Select(Text).Should().Equal(Text(Event(1777)), Text(Event(1778)), Text(Event(1779)));
     }
 
-    [Fact]
-    public async Task A_journal_written_without_compression_opens_and_continues_with_compressed_batches()
+    [Theory]
+    [InlineData(JournalCompression.None)]
+    [InlineData(JournalCompression.Lz4)]
+    public async Task A_journal_written_without_compression_or_with_another_codec_opens_and_continues_with_zstandard_batches(JournalCompression before)
     {
-        await using (var bus = new JournalBus(_directory.Options(compression: false)))
+        await using (var bus = new JournalBus(_directory.Options(compression: before)))
         {
             await bus.EnsureTopicAsync(new TopicSpec("raw", 1), Ct);
             await bus.ProduceAsync("raw", [.. Enumerable.Range(0, 500).Select(Event)], Ct);

@@ -7,7 +7,7 @@ public sealed class JournalDirectory : IDisposable
 {
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "saasmon-journal-" + Guid.NewGuid().ToString("N"));
 
-    public JournalOptions Options(long segmentBytes = 64L * 1024 * 1024, bool fsync = false, bool compression = true) => new()
+    public JournalOptions Options(long segmentBytes = 64L * 1024 * 1024, bool fsync = false, JournalCompression compression = JournalCompression.Zstd) => new()
     {
         Directory = Path,
         SegmentBytes = segmentBytes,
