@@ -15,11 +15,13 @@ internal sealed class EventBuilder
     private const int LongestLevelWord = 11;
     private const int LongestMethod = 32;
     private const int LevelWordSlots = 8;
+    private const int TemplateSlots = 4096;
 
     private readonly InternPool _keywords = new(capacity: 2048, maxLength: 128);
     private readonly InternPool _values = new(capacity: 8192, maxLength: 256);
     private readonly List<KeyValuePair<string, string>> _extra = [];
     private readonly LevelWord[] _levelWords = new LevelWord[LevelWordSlots];
+    private readonly Dictionary<string, string> _templates = new(ReferenceEqualityComparer.Instance);
     private int _nextLevelWord;
 
     public DateTimeOffset? Timestamp { get; set; }
@@ -192,11 +194,11 @@ internal sealed class EventBuilder
             AddExtra(TimestampSourceField, "received");
         }
 
-        if (Endpoint is not null && EndpointTemplates.Apply(Endpoint) is var template && !ReferenceEquals(template, Endpoint))
+        if (Endpoint is not null && TemplateOf(Endpoint) is var template && !ReferenceEquals(template, Endpoint))
         {
             // KPIs, charts and alerts group by the template; the path as written stays on the event.
             AddExtra(RawEndpointField, Endpoint);
-            Endpoint = Keyword(System.Text.Encoding.UTF8.GetBytes(template));
+            Endpoint = template;
         }
 
         return Create(id, raw, context);
@@ -322,6 +324,32 @@ internal sealed class EventBuilder
             // Not a number: kept as it came rather than dropped.
             AddExtra(key, Value(value));
         }
+    }
+
+    /// <summary>
+    /// The endpoint's template (the same instance when it has none), remembered per endpoint instance: endpoints come
+    /// from the intern pool, so a repeated path costs one lookup, not a scan and a new string.
+    /// </summary>
+    private string TemplateOf(string endpoint)
+    {
+        if (_templates.TryGetValue(endpoint, out var template))
+        {
+            return template;
+        }
+
+        if (_templates.Count >= TemplateSlots)
+        {
+            _templates.Clear();
+        }
+
+        template = EndpointTemplates.Apply(endpoint);
+        if (!ReferenceEquals(template, endpoint))
+        {
+            template = Keyword(Encoding.UTF8.GetBytes(template));
+        }
+
+        _templates[endpoint] = template;
+        return template;
     }
 
     private static string? EmptyAsNull(string value) => value.Length == 0 ? null : value;

@@ -9,6 +9,7 @@ public static class EndpointTemplates
 {
     public const string IdSegment = "{id}";
     private const int ShortestHexId = 8;
+    private const int UuidLength = 36;
 
     /// <summary>The templated endpoint, or <paramref name="endpoint"/> itself (the same instance) when no segment is an id.</summary>
     public static string Apply(string endpoint)
@@ -61,7 +62,14 @@ public static class EndpointTemplates
             return true;
         }
 
-        return Guid.TryParseExact(segment, "D", out _) || (segment.Length >= ShortestHexId && !segment.ContainsAnyExcept(HexDigits) && segment.ContainsAnyInRange('0', '9'));
+        if (segment.Length < ShortestHexId)
+        {
+            return false;
+        }
+
+        return segment.Length == UuidLength
+            ? Guid.TryParseExact(segment, "D", out _)
+            : !segment.ContainsAnyExcept(HexDigits) && segment.ContainsAnyInRange('0', '9');
     }
 
     private static System.Buffers.SearchValues<char> HexDigits { get; } = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
