@@ -59,10 +59,10 @@ internal sealed partial class Housekeeping(
         {
             while (true)
             {
-                var run = Interlocked.Exchange(ref _nextRun, NewRun());
-
-                // This run serves every request made so far.
+                // This run serves every request made so far: their wake-up is taken before the run is handed over,
+                // so a request that arrives once this run has started waits for the next run and its wake-up starts it.
                 _wake.Wait(0, CancellationToken.None);
+                var run = Interlocked.Exchange(ref _nextRun, NewRun());
                 try
                 {
                     await work(services, stoppingToken).ConfigureAwait(false);

@@ -10,6 +10,9 @@ public static class TestData
 
     public static string Root => Found ?? throw new DirectoryNotFoundException(MissingReason);
 
+    /// <summary>True when the samples are on this machine; theory data built from them is empty otherwise.</summary>
+    public static bool Available => Found is not null;
+
     /// <summary>The path of a sample; skips the calling test when the samples are not there.</summary>
     public static string PathOf(params string[] parts)
     {

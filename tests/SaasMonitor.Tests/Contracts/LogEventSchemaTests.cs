@@ -11,12 +11,21 @@ namespace SaasMonitor.Tests.Contracts;
 /// <summary>logs.events.v1.json is the contract of <see cref="LogEvent"/> as <see cref="LogEventJson"/> writes it.</summary>
 public sealed class LogEventSchemaTests
 {
+    private const string MissingSamples = "(the real-log samples)";
+
     private static readonly JsonTypeInfo<LogEvent> Json = LogEventJson.Default.LogEvent;
 
     /// <summary>Every log sample (the loghub *_structured.csv tables are expected parse results, not logs).</summary>
     public static TheoryData<string> SampleFiles()
     {
         var data = new TheoryData<string>();
+        if (!TestData.Available)
+        {
+            // One case that skips with the reason, rather than a theory that cannot enumerate its data.
+            data.Add(MissingSamples);
+            return data;
+        }
+
         foreach (var file in Directory.EnumerateFiles(TestData.Root, "*", SearchOption.AllDirectories).Where(f => FormatOf(f) is not null && !f.EndsWith("_structured.csv", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             data.Add(Path.GetRelativePath(TestData.Root, file));
@@ -97,6 +106,11 @@ public sealed class LogEventSchemaTests
     [MemberData(nameof(SampleFiles))]
     public async Task Events_parsed_from_a_real_sample_validate_against_the_schema(string file)
     {
+        if (file == MissingSamples)
+        {
+            TestData.PathOf(file);
+        }
+
         var run = ParserRun.OfFile(FormatOf(file)!.Value, file);
         run.Events.Should().NotBeEmpty();
 
