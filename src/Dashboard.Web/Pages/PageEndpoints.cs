@@ -18,14 +18,14 @@ internal static class PageEndpoints
 
     public static void MapPages(this WebApplication app)
     {
-        app.MapGet("/login", (IOptions<AuthOptions> options) => Page("login.html", options.Value.Oidc.Enabled))
+        app.MapGet(Principals.SignInPath, (IOptions<AuthOptions> options) => Page("login.html", options.Value.Oidc.Enabled))
             .WithName("SignInPage").WithSummary("The sign-in page.").ExcludeFromDescription().AllowAnonymous();
         app.MapGet("/setup", () => Page("setup.html", sso: false))
             .WithName("SetupPage").WithSummary("The first-run page where the first admin is created.").ExcludeFromDescription().AllowAnonymous();
         app.MapPost("/logout", async (HttpContext http, Sessions sessions) =>
             {
                 await sessions.EndAsync(http);
-                return Results.Redirect(AccessDeniedResponsesPath);
+                return Results.Redirect(Principals.SignInPath);
             })
             .WithName("SignOutForm").WithSummary("Sign out from the dashboard's form; back to the sign-in page.").ExcludeFromDescription().RequireAuthorization(Policies.Viewer);
         app.MapGet("/assets/{name}", (string name) => Assets.TryGetValue(name, out var type)
@@ -33,8 +33,6 @@ internal static class PageEndpoints
                 : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No asset '{name}'."))
             .WithName("Asset").WithSummary("Script, style and icon of the pages.").ExcludeFromDescription().AllowAnonymous();
     }
-
-    private const string AccessDeniedResponsesPath = "/login";
 
     private static IResult Page(string name, bool sso)
     {

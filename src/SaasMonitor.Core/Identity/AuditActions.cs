@@ -22,5 +22,4 @@ public static class AuditActions
     public const string FileDeleted = "file_deleted";
     public const string Replay = "replay";
     public const string Redrive = "redrive";
-    public const string SettingsChanged = "settings_changed";
 }

@@ -10,9 +10,6 @@ namespace SaasMonitor.Hosting.Security;
 /// </summary>
 internal sealed class AccessDeniedResponses(IProblemDetailsService problems) : IAuthorizationMiddlewareResultHandler
 {
-    /// <summary>Where a browser is sent to sign in.</summary>
-    public const string SignInPath = "/login";
-
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
     public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
@@ -26,7 +23,7 @@ internal sealed class AccessDeniedResponses(IProblemDetailsService problems) : I
         {
             if (WantsPage(context.Request))
             {
-                context.Response.Redirect($"{SignInPath}?returnUrl={Uri.EscapeDataString(context.Request.Path + context.Request.QueryString)}");
+                context.Response.Redirect($"{Principals.SignInPath}?returnUrl={Uri.EscapeDataString(context.Request.Path + context.Request.QueryString)}");
                 return Task.CompletedTask;
             }
 

@@ -77,7 +77,7 @@ internal static class OpenIdConnectSignIn
         if (role is null)
         {
             await audit.RecordAsync(http, AuditActions.SignInFailed, name, success: false, detail: "single sign-on: no role maps to the user's claims", actor: name).ConfigureAwait(false);
-            http.Response.Redirect(AccessDeniedResponses.SignInPath + "?error=no_role");
+            http.Response.Redirect(Principals.SignInPath + "?error=no_role");
             return;
         }
 
@@ -88,7 +88,7 @@ internal static class OpenIdConnectSignIn
         if (user.Disabled)
         {
             await audit.RecordAsync(http, AuditActions.SignInFailed, user.Name, success: false, detail: "single sign-on: user disabled", actor: user.Name).ConfigureAwait(false);
-            http.Response.Redirect(AccessDeniedResponses.SignInPath + "?error=disabled");
+            http.Response.Redirect(Principals.SignInPath + "?error=disabled");
             return;
         }
 

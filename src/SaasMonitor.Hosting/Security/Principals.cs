@@ -18,6 +18,9 @@ public static class Principals
     /// <summary>OpenID Connect sign-in, when configured.</summary>
     public const string OidcScheme = "oidc";
 
+    /// <summary>The sign-in page, where browsers without a session are sent.</summary>
+    public const string SignInPath = "/login";
+
     internal const string DefaultScheme = "SaasMonitor";
     internal const string KindClaim = "saasmon:kind";
     internal const string UserIdClaim = "saasmon:user_id";

@@ -59,7 +59,7 @@ public static class SecurityExtensions
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.SlidingExpiration = false;
-                o.LoginPath = AccessDeniedResponses.SignInPath;
+                o.LoginPath = Principals.SignInPath;
                 o.Events.OnValidatePrincipal = c => c.HttpContext.RequestServices.GetRequiredService<Sessions>().ValidateAsync(c);
             })
             .AddScheme<AuthenticationSchemeOptions, ApiTokenHandler>(Principals.TokenScheme, null)
