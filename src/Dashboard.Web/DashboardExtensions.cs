@@ -19,6 +19,8 @@ public static class DashboardExtensions
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
         builder.Services.AddPipelineModule(PipelineModule.Dashboard);
+        builder.Services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.Configure<LagWatch>(w => w.WholePipeline = true);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Kpis>();
         // Serves the dashboard's and MudBlazor's files from the build output too, not only from a published folder.
