@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using SaasMonitor.Core.Alerting;
 using SaasMonitor.Core.Bus;
 using SaasMonitor.Core.Caching;
 using SaasMonitor.Core.Kpis;
@@ -32,6 +33,7 @@ internal static class EngineRegistration
         services.AddSingleton<IKpiStore>(sp => new SqliteKpiStore(sp.GetRequiredService<SqliteOptions>()));
         services.AddSingleton<IMetadataStore>(sp => new SqliteMetadataStore(sp.GetRequiredService<SqliteOptions>()));
         services.AddSingleton(sp => StoreFactory.Identity(Options(sp)));
+        services.AddSingleton<IAlertStore>(sp => new SqliteAlertStore(sp.GetRequiredService<SqliteOptions>()));
         services.AddSingleton<IFileBlobStore>(sp => new DirectoryBlobStore(Path.Combine(Options(sp).DataDirectory, "files")));
     }
 
