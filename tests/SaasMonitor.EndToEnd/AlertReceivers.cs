@@ -81,6 +81,13 @@ public sealed class AlertReceivers : IAsyncDisposable
          [.. Slack.Select(s => s.GetProperty("text").GetString()!).Where(t => t.EndsWith("] " + rule, StringComparison.Ordinal)).Select(KindOfTitle)],
          [.. Mails.Select(m => m.Subject ?? "").Where(t => t.EndsWith("] " + rule, StringComparison.Ordinal)).Select(KindOfTitle)]);
 
+    /// <summary><see cref="KindsOf"/> in words: "webhook: firing, resolved; slack: firing, resolved; mail: firing, resolved".</summary>
+    public string Received(string rule)
+    {
+        var (webhook, slack, mail) = KindsOf(rule);
+        return $"webhook: {string.Join(", ", webhook)}; slack: {string.Join(", ", slack)}; mail: {string.Join(", ", mail)}";
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
