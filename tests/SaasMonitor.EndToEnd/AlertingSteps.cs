@@ -31,10 +31,10 @@ public static class AlertingSteps
         return [.. ids];
     }
 
-    /// <summary>Creates a rule with a ten-second window; returns its id.</summary>
-    public static async Task<string> CreateRuleAsync(HttpClient client, string name, string kind, string query, string[] channels, double? threshold = null, string? groupBy = null)
+    /// <summary>Creates a rule (with a ten-second window unless given); returns its id.</summary>
+    public static async Task<string> CreateRuleAsync(HttpClient client, string name, string kind, string query, string[] channels, double? threshold = null, string? groupBy = null, string window = "10s")
     {
-        using var response = await client.PostAsJsonAsync("/api/alert-rules", new { name, kind, query, window = "10s", threshold, group_by = groupBy, channels });
+        using var response = await client.PostAsJsonAsync("/api/alert-rules", new { name, kind, query, window, threshold, group_by = groupBy, channels });
         var text = await response.Content.ReadAsStringAsync();
         response.StatusCode.Should().Be(HttpStatusCode.Created, text);
         return JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
