@@ -36,7 +36,7 @@ public static partial class HostDefaults
             .ValidateDataAnnotations()
             .Validate<IEnumerable<PipelineModule>>(
                 (o, modules) => o.Bus != SaasMonitorOptions.EmbeddedBus || PipelineModule.All.All(m => modules.Any(x => x.Name == m)),
-                "The embedded bus lives inside one process, so every module (gateway, parser, indexer, aggregator, dashboard) must run in it: start `saasmon`, or configure a shared bus such as Kafka.")
+                "The embedded bus lives inside one process, so every module (gateway, parser, indexer, aggregator, dashboard, alerting) must run in it: start `saasmon`, or configure a shared bus such as Kafka.")
             .ValidateOnStart();
 
         builder.Services.AddSaasMonitorSecurity(builder.Configuration);
