@@ -46,13 +46,17 @@ public sealed partial class LogParser
                 return;
             }
 
-            if (format == LineFormat.Gelf)
+            switch (format)
             {
-                ReadGelf(root);
-            }
-            else
-            {
-                ReadClef(root);
+                case LineFormat.Gelf:
+                    ReadGelf(root);
+                    break;
+                case LineFormat.Ecs:
+                    ReadEcs(root);
+                    break;
+                default:
+                    ReadClef(root);
+                    break;
             }
         }
     }

@@ -12,6 +12,7 @@ public static class RawFormats
         RawFormat.Text => "text",
         RawFormat.Clef => "clef",
         RawFormat.Gelf => "gelf",
+        RawFormat.Ecs => "ecs",
         _ => "auto",
     };
 }

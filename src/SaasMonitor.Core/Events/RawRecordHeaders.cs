@@ -51,4 +51,9 @@ public enum RawFormat
     Clef,
     /// <summary>Graylog Extended Log Format: one GELF JSON object per line (<c>short_message</c>, <c>level</c>, <c>host</c>, <c>_</c>-fields ...).</summary>
     Gelf,
+    /// <summary>
+    /// Elasticsearch documents (what Elasticsearch's <c>_bulk</c> API indexes), one JSON object per line, ECS field names
+    /// nested or dotted (<c>@timestamp</c>, <c>log.level</c>, <c>service.name</c> ...); <c>_index</c> names the index it was sent to.
+    /// </summary>
+    Ecs,
 }
