@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Ingest.Gateway.Wire;
 using Microsoft.Extensions.Options;
 using SaasMonitor.Core.Events;
 using SaasMonitor.Hosting.Security;
@@ -9,7 +10,7 @@ namespace Ingest.Gateway;
 
 /// <summary>
 /// The HTTP endpoints of other log servers that shippers already send to, each taking one format and answering as the
-/// original does once durable: Seq's <c>/api/events/raw</c> and Graylog's GELF <c>/gelf</c>.
+/// original does once durable: Seq's <c>/api/events/raw</c>, Graylog's GELF <c>/gelf</c> and OpenTelemetry's OTLP/HTTP <c>/v1/logs</c>.
 /// </summary>
 internal static class ShipperEndpoints
 {
@@ -38,6 +39,57 @@ internal static class ShipperEndpoints
                 """)
             .Accepts<string>("application/json", "text/plain", "*/*")
             .Produces(StatusCodes.Status202Accepted);
+
+        app.MapPost("/v1/logs", OtlpLogsAsync)
+            .WithName("IngestOtlpLogs")
+            .WithSummary("Ingest OpenTelemetry logs over OTLP/HTTP.")
+            .WithDescription("""
+                OTLP/HTTP's logs endpoint: an ExportLogsServiceRequest as protobuf (application/x-protobuf) or OTLP/JSON
+                (application/json), gzip accepted. Severity, body, attributes, resource attributes (service.name ...), trace
+                and span ids become the event. Answers 200 with an empty ExportLogsServiceResponse in the request's encoding
+                once durable; 400 with the reason for a body that is not an export request, 415 for another content type.
+                """)
+            .Accepts<string>("application/x-protobuf", "application/json", "*/*")
+            .Produces(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .DisableAntiforgery()
+            .RequireAuthorization(Policies.Ingest);
+    }
+
+    /// <summary>POST /v1/logs: the export request stored as log records, answered with an empty <c>ExportLogsServiceResponse</c> in its own encoding once durable.</summary>
+    private static async Task<IResult> OtlpLogsAsync(HttpContext context, RawWriter writer, IOptions<IngestOptions> options, CancellationToken ct)
+    {
+        var mediaType = (context.Request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+        var protobuf = mediaType is "application/x-protobuf" or "application/protobuf";
+        if (!protobuf && mediaType != "application/json")
+        {
+            return Results.Problem(
+                statusCode: StatusCodes.Status415UnsupportedMediaType,
+                title: "Unsupported format",
+                detail: $"OTLP/HTTP sends application/x-protobuf or application/json; got '{context.Request.ContentType}'.");
+        }
+
+        var (body, problem) = await IngestEndpoints.ReadBodyAsync(context, options.Value, ct).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        OtlpLogs logs;
+        try
+        {
+            logs = protobuf ? OtlpLogs.FromProtobuf(body.Span) : OtlpLogs.FromJson(body.Span);
+        }
+        catch (InvalidDataException ex)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed body", detail: ex.Message);
+        }
+
+        var (_, refused) = await IngestEndpoints.AppendLinesAsync(writer, options.Value, RawFormat.Otlp, logs.Lines, context.User.IngestSource(null, "otlp"), ct)
+            .ConfigureAwait(false);
+        return refused ?? (protobuf ? Results.Bytes([], "application/x-protobuf") : Results.Text("{}", "application/json"));
     }
 
     /// <summary>POST <paramref name="pattern"/>: the body in <paramref name="format"/>, answered with <paramref name="answer"/> once durable.</summary>

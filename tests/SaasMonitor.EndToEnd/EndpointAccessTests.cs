@@ -27,6 +27,7 @@ public sealed class EndpointAccessTests : IAsyncLifetime
         ["POST /api/ingest"] = Ingest,
         ["POST /api/events/raw"] = Ingest,
         ["POST /gelf"] = Ingest,
+        ["POST /v1/logs"] = Ingest,
         ["GET /es"] = Ingest,
         ["HEAD /es"] = Ingest,
         ["GET /es/_license"] = Ingest,

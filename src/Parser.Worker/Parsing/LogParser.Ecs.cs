@@ -10,7 +10,8 @@ namespace Parser.Worker.Parsing;
 /// Common Schema names fill the event: <c>@timestamp</c>, <c>log.level</c>, <c>message</c>, <c>service.name</c>,
 /// <c>host.name</c>/<c>host.hostname</c>, <c>http.request.method</c>, <c>url.path</c>, <c>http.response.status_code</c>,
 /// <c>event.duration</c> (nanoseconds), <c>user.id</c>/<c>user.name</c>, <c>trace.id</c>, <c>client.ip</c>/<c>source.ip</c>,
-/// <c>organization.id</c>; <c>span.id</c> becomes <c>span_id</c> and <c>_index</c> <c>index</c>. Other undotted names map
+/// <c>organization.id</c>, and the OpenTelemetry names OTLP records use for the same (<c>http.method</c>,
+/// <c>http.status_code</c>, <c>http.route</c>, <c>enduser.id</c>, <c>client.address</c>); <c>span.id</c> becomes <c>span_id</c> and <c>_index</c> <c>index</c>. Other undotted names map
 /// like JSON keys (<c>level</c>, <c>msg</c>, <c>log</c> as Fluent Bit sends a container's line ...), the rest stay fields
 /// under their dotted names (<c>error.stack_trace</c>, <c>event.dataset</c> ...). A document that states no level is read
 /// like a text line too: a shipper tailing a file sends the line as the message, whose prefix gives its own time and level.
@@ -72,19 +73,19 @@ public sealed partial class LogParser
             case "host.name" or "host.hostname":
                 _builder.Set(FieldKind.Server, name, utf8);
                 break;
-            case "http.request.method":
+            case "http.request.method" or "http.method":
                 _builder.Set(FieldKind.Method, name, utf8);
                 break;
-            case "url.path":
+            case "url.path" or "http.route":
                 _builder.Set(FieldKind.Endpoint, name, utf8);
                 break;
-            case "http.response.status_code":
+            case "http.response.status_code" or "http.status_code":
                 _builder.SetStatus(utf8);
                 break;
             case "event.duration" when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var nanoseconds):
                 _builder.ResponseTimeMs = nanoseconds / NanosecondsPerMillisecond;
                 break;
-            case "user.id":
+            case "user.id" or "enduser.id":
                 _builder.Set(FieldKind.UserId, name, utf8);
                 break;
             case "user.name":
@@ -96,7 +97,7 @@ public sealed partial class LogParser
             case "span.id":
                 _builder.AddExtra("span_id", text);
                 break;
-            case "client.ip" or "source.ip":
+            case "client.ip" or "source.ip" or "client.address":
                 _builder.Set(FieldKind.ClientIp, name, utf8);
                 break;
             case "organization.id":

@@ -54,6 +54,9 @@ public sealed partial class LogParser
                 case LineFormat.Ecs:
                     ReadEcs(root);
                     break;
+                case LineFormat.Otlp:
+                    ReadOtlp(root);
+                    break;
                 default:
                     ReadClef(root);
                     break;

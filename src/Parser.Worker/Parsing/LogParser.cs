@@ -67,6 +67,9 @@ public sealed partial class LogParser
                 case RawFormat.Ecs:
                     ParseLines(payload, LineFormat.Ecs, validUtf8);
                     break;
+                case RawFormat.Otlp:
+                    ParseLines(payload, LineFormat.Otlp, validUtf8);
+                    break;
                 default:
                     ParseLines(payload, LineFormat.ApacheOrText, validUtf8);
                     break;
@@ -81,7 +84,7 @@ public sealed partial class LogParser
 
     /// <summary>
     /// The format a <see cref="RawRecordHeaders.Format"/> header names: "json", "jsonl"/"ndjson", "csv",
-    /// "apache"/"nginx"/"combined", "text"/"plain", "clef", "gelf", "ecs"; null, "" or "auto" mean detect.
+    /// "apache"/"nginx"/"combined", "text"/"plain", "clef", "gelf", "ecs", "otlp"; null, "" or "auto" mean detect.
     /// </summary>
     /// <exception cref="ArgumentException">The name is none of these.</exception>
     public static RawFormat FormatFromName(string? name) => name?.Trim().ToLowerInvariant() switch
@@ -95,8 +98,9 @@ public sealed partial class LogParser
         "clef" => RawFormat.Clef,
         "gelf" => RawFormat.Gelf,
         "ecs" => RawFormat.Ecs,
+        "otlp" => RawFormat.Otlp,
         _ => throw new ArgumentException(
-            $"Unknown raw record format '{name}'. Expected one of: auto, json, jsonl, ndjson, csv, apache, nginx, combined, text, plain, clef, gelf, ecs.",
+            $"Unknown raw record format '{name}'. Expected one of: auto, json, jsonl, ndjson, csv, apache, nginx, combined, text, plain, clef, gelf, ecs, otlp.",
             nameof(name)),
     };
 
@@ -142,6 +146,7 @@ public sealed partial class LogParser
         Clef,
         Gelf,
         Ecs,
+        Otlp,
     }
 
     private void ParseLines(ReadOnlySpan<byte> payload, LineFormat format, bool validUtf8)
@@ -253,7 +258,7 @@ public sealed partial class LogParser
     {
         _builder.Reset();
         var invalidUtf8 = !validUtf8 && !Utf8.IsValid(line);
-        if (invalidUtf8 && format is LineFormat.Json or LineFormat.Clef or LineFormat.Gelf or LineFormat.Ecs)
+        if (invalidUtf8 && format is LineFormat.Json or LineFormat.Clef or LineFormat.Gelf or LineFormat.Ecs or LineFormat.Otlp)
         {
             FailInvalidUtf8();
             return;
@@ -287,6 +292,7 @@ public sealed partial class LogParser
             case LineFormat.Clef:
             case LineFormat.Gelf:
             case LineFormat.Ecs:
+            case LineFormat.Otlp:
                 ReadObjectLine(line, format);
                 break;
             default:

@@ -13,6 +13,7 @@ public static class RawFormats
         RawFormat.Clef => "clef",
         RawFormat.Gelf => "gelf",
         RawFormat.Ecs => "ecs",
+        RawFormat.Otlp => "otlp",
         _ => "auto",
     };
 }

@@ -56,4 +56,9 @@ public enum RawFormat
     /// nested or dotted (<c>@timestamp</c>, <c>log.level</c>, <c>service.name</c> ...); <c>_index</c> names the index it was sent to.
     /// </summary>
     Ecs,
+    /// <summary>
+    /// OpenTelemetry log records, one JSON object per line as the gateway writes them from OTLP/HTTP: <c>time_unix_nano</c>,
+    /// <c>severity_number</c>, <c>severity_text</c>, <c>body</c>, <c>trace_id</c>, <c>span_id</c>, <c>attributes</c>, <c>resource</c> ...
+    /// </summary>
+    Otlp,
 }
