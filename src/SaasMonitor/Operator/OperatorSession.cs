@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using SaasMonitor.Core.Bus;
+using SaasMonitor.Hosting.DeadLetters;
 using SaasMonitor.Core.Identity;
 using SaasMonitor.Hosting;
 using SaasMonitor.Hosting.Security;
@@ -34,6 +35,9 @@ internal sealed class OperatorSession : IAsyncDisposable
 
     /// <summary>The bus; opening the embedded journal fails with one sentence while the server holds it.</summary>
     public IMessageBus Bus => _bus ??= OpenBus();
+
+    /// <summary>The dead-letter topic on <see cref="Bus"/>.</summary>
+    public DeadLetterQueue DeadLetters => new(Bus, Options, Audit);
 
     /// <summary>Users, tokens, keys and audit of the data folder (SQLite allows this beside a running server).</summary>
     public IIdentityStore Identity => _identity ??= StoreFactory.Identity(Options);
