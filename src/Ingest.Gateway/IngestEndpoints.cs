@@ -144,7 +144,7 @@ internal static class IngestEndpoints
     }
 
     /// <summary>The answer to a body that cannot be taken: too large (413) or malformed (400); null for other failures.</summary>
-    private static IResult? Refusal(Exception ex) => ex switch
+    public static IResult? Refusal(Exception ex) => ex switch
     {
         RecordTooLargeException => TooLarge(ex.Message),
 

@@ -10,7 +10,8 @@ namespace Ingest.Gateway;
 
 /// <summary>
 /// The HTTP endpoints of other log servers that shippers already send to, each taking one format and answering as the
-/// original does once durable: Seq's <c>/api/events/raw</c>, Graylog's GELF <c>/gelf</c> and OpenTelemetry's OTLP/HTTP <c>/v1/logs</c>.
+/// original does once durable: Seq's <c>/api/events/raw</c>, Graylog's GELF <c>/gelf</c>, OpenTelemetry's OTLP/HTTP
+/// <c>/v1/logs</c> and Loki's <c>/loki/api/v1/push</c>.
 /// </summary>
 internal static class ShipperEndpoints
 {
@@ -40,7 +41,7 @@ internal static class ShipperEndpoints
             .Accepts<string>("application/json", "text/plain", "*/*")
             .Produces(StatusCodes.Status202Accepted);
 
-        app.MapPost("/v1/logs", OtlpLogsAsync)
+        app.MapWireInput("/v1/logs", OtlpInput)
             .WithName("IngestOtlpLogs")
             .WithSummary("Ingest OpenTelemetry logs over OTLP/HTTP.")
             .WithDescription("""
@@ -50,46 +51,99 @@ internal static class ShipperEndpoints
                 once durable; 400 with the reason for a body that is not an export request, 415 for another content type.
                 """)
             .Accepts<string>("application/x-protobuf", "application/json", "*/*")
-            .Produces(StatusCodes.Status200OK)
+            .Produces(StatusCodes.Status200OK);
+
+        app.MapWireInput("/loki/api/v1/push", LokiInput)
+            .WithName("IngestLokiPush")
+            .WithSummary("Ingest a Loki push.")
+            .WithDescription("""
+                Loki's push API: a PushRequest as snappy-compressed protobuf (application/x-protobuf), or JSON
+                ({"streams":[{"stream":{labels},"values":[["<unix ns>","<line>"]]}]}, gzip accepted). Each entry becomes an
+                event: its time, its line (read like a text line when no label gives the level), its stream's labels and
+                structured metadata as fields. Answers 204 once durable; 400 with the reason, 415 for another content type.
+                """)
+            .Accepts<string>("application/x-protobuf", "application/json", "*/*")
+            .Produces(StatusCodes.Status204NoContent);
+    }
+
+    private const string Json = "application/json";
+
+    private static readonly WireInput OtlpInput = new(
+        RawFormat.Otlp,
+        "otlp",
+        "OTLP/HTTP sends application/x-protobuf or application/json",
+        (mediaType, body, _) => mediaType switch
+        {
+            Json => OtlpLogs.FromJson(body.Span).Lines,
+            "application/x-protobuf" or "application/protobuf" => OtlpLogs.FromProtobuf(body.Span).Lines,
+            _ => (ReadOnlyMemory<byte>?)null,
+        },
+        mediaType => mediaType == Json ? Results.Text("{}", Json) : Results.Bytes([], "application/x-protobuf"));
+
+    private static readonly WireInput LokiInput = new(
+        RawFormat.Loki,
+        "loki",
+        "Loki's push takes snappy-compressed protobuf (application/x-protobuf) or application/json",
+        (mediaType, body, limits) => mediaType switch
+        {
+            Json => LokiPush.FromJson(body.Span).Lines,
+            "application/x-protobuf" => LokiPush.FromSnappyProtobuf(body.Span, limits.MaxDecompressedBytes).Lines,
+            _ => (ReadOnlyMemory<byte>?)null,
+        },
+        _ => Results.NoContent());
+
+    /// <summary>
+    /// A wire format read whole and translated into lines of <paramref name="Format"/>: <paramref name="Translate"/> gives
+    /// the lines for a media type (null: not one it takes; <see cref="InvalidDataException"/>: malformed, with the reason;
+    /// <see cref="RecordTooLargeException"/>: too large once inflated),
+    /// <paramref name="Answer"/> the answer to a durable request in that media type.
+    /// </summary>
+    private sealed record WireInput(
+        RawFormat Format,
+        string DefaultSource,
+        string MediaTypes,
+        Func<string, ReadOnlyMemory<byte>, IngestOptions, ReadOnlyMemory<byte>?> Translate,
+        Func<string, IResult> Answer);
+
+    private static RouteHandlerBuilder MapWireInput(this WebApplication app, string pattern, WireInput input) =>
+        app.MapPost(pattern, (HttpContext context, RawWriter writer, IOptions<IngestOptions> options, CancellationToken ct) =>
+                AcceptWireAsync(context, writer, options.Value, input, ct))
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .DisableAntiforgery()
             .RequireAuthorization(Policies.Ingest);
-    }
 
-    /// <summary>POST /v1/logs: the export request stored as log records, answered with an empty <c>ExportLogsServiceResponse</c> in its own encoding once durable.</summary>
-    private static async Task<IResult> OtlpLogsAsync(HttpContext context, RawWriter writer, IOptions<IngestOptions> options, CancellationToken ct)
+    private static async Task<IResult> AcceptWireAsync(HttpContext context, RawWriter writer, IngestOptions limits, WireInput input, CancellationToken ct)
     {
         var mediaType = (context.Request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
-        var protobuf = mediaType is "application/x-protobuf" or "application/protobuf";
-        if (!protobuf && mediaType != "application/json")
-        {
-            return Results.Problem(
-                statusCode: StatusCodes.Status415UnsupportedMediaType,
-                title: "Unsupported format",
-                detail: $"OTLP/HTTP sends application/x-protobuf or application/json; got '{context.Request.ContentType}'.");
-        }
-
-        var (body, problem) = await IngestEndpoints.ReadBodyAsync(context, options.Value, ct).ConfigureAwait(false);
+        var (body, problem) = await IngestEndpoints.ReadBodyAsync(context, limits, ct).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
         }
 
-        OtlpLogs logs;
+        ReadOnlyMemory<byte>? lines;
         try
         {
-            logs = protobuf ? OtlpLogs.FromProtobuf(body.Span) : OtlpLogs.FromJson(body.Span);
+            lines = input.Translate(mediaType, body, limits);
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (IngestEndpoints.Refusal(ex) is { } refusal)
         {
-            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed body", detail: ex.Message);
+            return refusal;
         }
 
-        var (_, refused) = await IngestEndpoints.AppendLinesAsync(writer, options.Value, RawFormat.Otlp, logs.Lines, context.User.IngestSource(null, "otlp"), ct)
+        if (lines is null)
+        {
+            return Results.Problem(
+                statusCode: StatusCodes.Status415UnsupportedMediaType,
+                title: "Unsupported format",
+                detail: $"{input.MediaTypes}; got '{context.Request.ContentType}'.");
+        }
+
+        var (_, refused) = await IngestEndpoints.AppendLinesAsync(writer, limits, input.Format, lines.Value, context.User.IngestSource(null, input.DefaultSource), ct)
             .ConfigureAwait(false);
-        return refused ?? (protobuf ? Results.Bytes([], "application/x-protobuf") : Results.Text("{}", "application/json"));
+        return refused ?? input.Answer(mediaType);
     }
 
     /// <summary>POST <paramref name="pattern"/>: the body in <paramref name="format"/>, answered with <paramref name="answer"/> once durable.</summary>

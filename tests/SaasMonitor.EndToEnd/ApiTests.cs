@@ -115,9 +115,9 @@ public sealed class ApiTests(ChartHost fixture) : IClassFixture<ChartHost>
             .Select(o => o.Route).Should().BeEmpty("every operation says what it does");
     }
 
-    /// <summary>The routes of the API and of the shipper inputs (Graylog's, OpenTelemetry's, Elasticsearch's), as opposed to the dashboard's pages.</summary>
+    /// <summary>The routes of the API and of the shipper inputs (Graylog's, OpenTelemetry's, Loki's, Elasticsearch's), as opposed to the dashboard's pages.</summary>
     private static bool IsApiRoute(string route) =>
-        route.StartsWith("/api/", StringComparison.Ordinal) || route is "/gelf" or "/v1/logs" or "/es" || route.StartsWith("/es/", StringComparison.Ordinal)
+        route.StartsWith("/api/", StringComparison.Ordinal) || route is "/gelf" or "/v1/logs" or "/loki/api/v1/push" or "/es" || route.StartsWith("/es/", StringComparison.Ordinal)
         || route.EndsWith("/_bulk", StringComparison.Ordinal);
 
     [Fact]

@@ -28,6 +28,7 @@ public sealed class EndpointAccessTests : IAsyncLifetime
         ["POST /api/events/raw"] = Ingest,
         ["POST /gelf"] = Ingest,
         ["POST /v1/logs"] = Ingest,
+        ["POST /loki/api/v1/push"] = Ingest,
         ["GET /es"] = Ingest,
         ["HEAD /es"] = Ingest,
         ["GET /es/_license"] = Ingest,

@@ -23,9 +23,17 @@ public sealed partial class LogParser
     private void ReadEcs(JsonElement root)
     {
         ReadEcsObject(root, "");
+        ReadShippedLine();
+    }
+
+    /// <summary>
+    /// When the record names no level, reads its message as the text line a shipper tailed: the line's own time (when it
+    /// happened; the record's is often when the shipper read it) and level, and the message after them.
+    /// </summary>
+    private void ReadShippedLine()
+    {
         if (_builder.Level is null && _builder.Message is { Length: > 0 } message)
         {
-            // The line's own time is when it happened; the document's is often when the shipper read it.
             var shipped = _builder.Timestamp;
             _builder.Timestamp = null;
             TextLine.Parse(Encoding.UTF8.GetBytes(message), _builder, _context.ReceivedAt);

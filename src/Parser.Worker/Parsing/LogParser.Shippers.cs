@@ -57,6 +57,9 @@ public sealed partial class LogParser
                 case LineFormat.Otlp:
                     ReadOtlp(root);
                     break;
+                case LineFormat.Loki:
+                    ReadLoki(root);
+                    break;
                 default:
                     ReadClef(root);
                     break;

@@ -14,6 +14,7 @@ public static class RawFormats
         RawFormat.Gelf => "gelf",
         RawFormat.Ecs => "ecs",
         RawFormat.Otlp => "otlp",
+        RawFormat.Loki => "loki",
         _ => "auto",
     };
 

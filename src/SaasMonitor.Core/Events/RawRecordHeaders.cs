@@ -61,4 +61,6 @@ public enum RawFormat
     /// <c>severity_number</c>, <c>severity_text</c>, <c>body</c>, <c>trace_id</c>, <c>span_id</c>, <c>attributes</c>, <c>resource</c> ...
     /// </summary>
     Otlp,
+    /// <summary>Loki log entries, one JSON object per line as the gateway writes them from a push: <c>ts</c> (Unix ns), <c>line</c>, <c>labels</c>, <c>metadata</c>.</summary>
+    Loki,
 }
