@@ -19,6 +19,7 @@ public static class GatewayExtensions
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RawWriter>();
+        builder.Services.AddSingleton<IdempotentIngest>();
         builder.Services.AddOptions<DemoOptions>()
             .Bind(builder.Configuration.GetSection(DemoOptions.Section))
             .ValidateDataAnnotations()

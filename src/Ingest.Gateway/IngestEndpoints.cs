@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SaasMonitor.Core.Events;
 using SaasMonitor.Hosting.Security;
@@ -22,13 +23,16 @@ internal static class IngestEndpoints
             `format` overrides the Content-Type (json, jsonl, csv, apache, text, clef, gelf, ecs, auto). Gzip bodies (Content-Encoding: gzip) are accepted.
             Answers 202 with the number of records accepted only after they are durable. A malformed JSON body or an
             unterminated CSV quote is refused whole with 400; a record that cannot be parsed later goes to the dead-letter
-            topic with its bytes and the reason.
+            topic with its bytes and the reason. With an Idempotency-Key header, a retry of the same batch gets the first
+            answer (with Idempotent-Replayed: true) and writes nothing; the key reused for other content is refused with 422.
             """)
         .Accepts<string>("application/json", "application/x-ndjson", "text/csv", "text/plain", "*/*")
         .Produces<IngestResult>(StatusCodes.Status202Accepted)
         .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status409Conflict)
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
         .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
         .DisableAntiforgery()
         .RequireAuthorization(Policies.Ingest);
 
@@ -81,7 +85,7 @@ internal static class IngestEndpoints
                 return (null, refusal);
             }
 
-            return (await AppendAsync(writer, chunker, chunks, source, ct).ConfigureAwait(false), null);
+            return await AppendAsync(context, writer, chunker, chunks, source, ct).ConfigureAwait(false);
         }
     }
 
@@ -119,7 +123,7 @@ internal static class IngestEndpoints
     /// problem that refused them with nothing written.
     /// </summary>
     public static async Task<(IngestResult? Result, IResult? Problem)> AppendLinesAsync(
-        RawWriter writer, IngestOptions limits, RawFormat format, ReadOnlyMemory<byte> lines, string source, CancellationToken ct)
+        HttpContext context, RawWriter writer, IngestOptions limits, RawFormat format, ReadOnlyMemory<byte> lines, string source, CancellationToken ct)
     {
         var chunker = new RawChunker(format, limits.ChunkBytes);
         var chunks = new List<RawChunk>();
@@ -133,15 +137,21 @@ internal static class IngestEndpoints
             return (null, refusal);
         }
 
-        return (await AppendAsync(writer, chunker, chunks, source, ct).ConfigureAwait(false), null);
+        return await AppendAsync(context, writer, chunker, chunks, source, ct).ConfigureAwait(false);
     }
 
-    private static async Task<IngestResult> AppendAsync(RawWriter writer, RawChunker chunker, List<RawChunk> chunks, string source, CancellationToken ct)
-    {
-        // One key per request keeps its chunks together in one partition, in order.
-        await writer.AppendAsync(chunks, source, fileId: null, key: Guid.NewGuid().ToString("N"), ct).ConfigureAwait(false);
-        return new IngestResult(chunker.Records, chunks.Count);
-    }
+    /// <summary>Appends the request's raw records durably, once per <see cref="IdempotentIngest.Header"/> when the request carries one.</summary>
+    private static Task<(IngestResult? Result, IResult? Problem)> AppendAsync(
+        HttpContext context, RawWriter writer, RawChunker chunker, List<RawChunk> chunks, string source, CancellationToken ct) =>
+        context.RequestServices.GetRequiredService<IdempotentIngest>().AppendOnceAsync(
+            context,
+            source,
+            chunks,
+            chunker.Records,
+
+            // One key per request keeps its chunks together in one partition, in order.
+            () => writer.AppendAsync(chunks, source, fileId: null, key: Guid.NewGuid().ToString("N"), ct),
+            ct);
 
     /// <summary>The answer to a body that cannot be taken: too large (413) or malformed (400); null for other failures.</summary>
     public static IResult? Refusal(Exception ex) => ex switch

@@ -141,7 +141,7 @@ internal static class ShipperEndpoints
                 detail: $"{input.MediaTypes}; got '{context.Request.ContentType}'.");
         }
 
-        var (_, refused) = await IngestEndpoints.AppendLinesAsync(writer, limits, input.Format, lines.Value, context.User.IngestSource(null, input.DefaultSource), ct)
+        var (_, refused) = await IngestEndpoints.AppendLinesAsync(context, writer, limits, input.Format, lines.Value, context.User.IngestSource(null, input.DefaultSource), ct)
             .ConfigureAwait(false);
         return refused ?? input.Answer(mediaType);
     }

@@ -120,7 +120,7 @@ internal static class ElasticsearchEndpoints
             return Error(StatusCodes.Status400BadRequest, "illegal_argument_exception", ex.Message);
         }
 
-        var (_, refused) = await IngestEndpoints.AppendLinesAsync(writer, options.Value, RawFormat.Ecs, bulk.Documents, context.User.IngestSource(null, "elasticsearch"), ct)
+        var (_, refused) = await IngestEndpoints.AppendLinesAsync(context, writer, options.Value, RawFormat.Ecs, bulk.Documents, context.User.IngestSource(null, "elasticsearch"), ct)
             .ConfigureAwait(false);
         return refused ?? Results.Stream(
             async stream => await WriteBulkAnswerAsync(stream, bulk.Items, Stopwatch.GetElapsedTime(started)).ConfigureAwait(false),
