@@ -38,6 +38,10 @@ public sealed class SaasMonitorOptions
     /// <summary>When true every commit is fsynced (survives power loss, measured cost in docs/benchmarks.md); otherwise commits survive a process kill.</summary>
     public bool Fsync { get; set; }
 
+    /// <summary>Free space on the data folder's disk under which readiness reports the disk down.</summary>
+    [Range(0, long.MaxValue)]
+    public long MinFreeDiskBytes { get; set; } = 64L * 1024 * 1024;
+
     public TopicNames Topics { get; set; } = new();
 }
 

@@ -70,7 +70,7 @@ public sealed class ApiTests(ChartHost fixture) : IClassFixture<ChartHost>
 
         health.GetProperty("status").GetString().Should().Be("healthy");
         var checks = health.GetProperty("checks");
-        checks.EnumerateObject().Select(c => c.Name).Should().BeEquivalentTo("bus", "search", "kpi_store", "metadata_store");
+        checks.EnumerateObject().Select(c => c.Name).Should().BeEquivalentTo("bus", "search", "kpi_store", "metadata_store", "disk");
         foreach (var check in checks.EnumerateObject())
         {
             check.Value.GetProperty("status").GetString().Should().Be("healthy", check.Name);
