@@ -136,6 +136,42 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_search_page_shows_an_event_among_its_surroundings_with_every_field_and_copies_it_as_json()
+    {
+        // One event a second from one server, the seventh with a field of its own.
+        var start = DateTimeOffset.UtcNow.AddMinutes(-30);
+        var lines = string.Join('\n', Enumerable.Range(0, 15).Select(i =>
+            $$"""{"timestamp":"{{start.AddSeconds(i):O}}","level":"{{(i == 7 ? "error" : "info")}}","server":"ctx-1","message":"step {{i}}"{{(i == 7 ? ",\"region\":\"eu-west\"" : "")}}}"""));
+        (await _host.IngestAsync(lines + "\n", "application/x-ndjson")).EnsureSuccessStatusCode();
+        await Eventually.HoldsAsync(async () => await _host.TotalAsync("q=server:ctx-1") == 15, TimeSpan.FromSeconds(30), "the server's events indexed");
+
+        var page = await SignInAsync(TestUsers.AdminName, TestUsers.AdminPassword);
+        await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        await page.GotoAsync(Url("/search?q=" + Uri.EscapeDataString("server:ctx-1")));
+        await Assertions.Expect(page.GetByTestId("total")).ToContainTextAsync("15 events");
+        await ClickUntilVisibleAsync(page.Locator("tr", new() { HasText = "step 7" }).Last, page.GetByRole(AriaRole.Dialog, new() { Name = "Event" }));
+        await Assertions.Expect(page.GetByTestId("extra-fields")).ToContainTextAsync("region");
+        await Assertions.Expect(page.GetByTestId("extra-fields")).ToContainTextAsync("eu-west");
+        await Assertions.Expect(page.GetByTestId("raw-line")).ToContainTextAsync("\"message\":\"step 7\"");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Surrounding events" }).ClickAsync();
+        var around = page.GetByTestId("surrounding").Locator("tr");
+        await Assertions.Expect(around).ToHaveCountAsync(11);
+        (await around.AllInnerTextsAsync()).Select(t => t.Split("step ")[1].Trim()).Should().Equal("2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
+        await Assertions.Expect(page.GetByTestId("surrounding").Locator("tr[aria-current=true]")).ToContainTextAsync("step 7");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Copy as JSON" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("copy-status")).ToHaveTextAsync("Copied the event as JSON.");
+        var copied = System.Text.Json.JsonDocument.Parse(await page.EvaluateAsync<string>("() => navigator.clipboard.readText()")).RootElement;
+        copied.GetProperty("message").GetString().Should().Be("step 7");
+        copied.GetProperty("server").GetString().Should().Be("ctx-1");
+        copied.GetProperty("extra").GetProperty("region").GetString().Should().Be("eu-west");
+        await ShotAsync(page, "search-surrounding");
+
+        _violations.Should().BeEmpty(string.Join(Environment.NewLine, _violations));
+    }
+
+    [Fact]
     public async Task A_viewer_sees_no_admin_page_and_the_server_refuses_it()
     {
         using (var created = await _host.Client.PostAsJsonAsync("/api/users", new { name = "browser-viewer", role = "viewer", password = "granite-meadow-otter-31" }))
@@ -234,6 +270,18 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         (await _host.TotalAsync($"q={Uri.EscapeDataString($"file_id:{orders} AND message:broken")}&from=now-30d")).Should().Be(1, "a dead letter is redriven once, however often it is asked");
         (await page.EvaluateAsync<bool>("() => window.__xss === undefined")).Should().BeTrue("log content never runs as script");
         _violations.Should().BeEmpty(string.Join(Environment.NewLine, _violations));
+    }
+
+    /// <summary>Clicks until <paramref name="appears"/> shows: the prerendered page answers clicks once its live connection is up.</summary>
+    private static async Task ClickUntilVisibleAsync(ILocator target, ILocator appears)
+    {
+        for (var attempt = 0; attempt < 20 && !await appears.IsVisibleAsync(); attempt++)
+        {
+            await target.ClickAsync();
+            await target.Page.WaitForTimeoutAsync(250);
+        }
+
+        await Assertions.Expect(appears).ToBeVisibleAsync();
     }
 
     private async Task<IPage> SignInAsync(string name, string password)
