@@ -136,14 +136,16 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_search_page_shows_an_event_among_its_surroundings_with_every_field_and_copies_it_as_json()
+    public async Task The_search_page_shows_an_event_among_its_surroundings_copies_it_as_json_and_pages_a_virtualised_table_with_chosen_columns()
     {
-        // One event a second from one server, the seventh with a field of its own.
+        // One event a second from one server, the seventh with a field of its own; and more events from another server than a first page holds.
         var start = DateTimeOffset.UtcNow.AddMinutes(-30);
         var lines = string.Join('\n', Enumerable.Range(0, 15).Select(i =>
             $$"""{"timestamp":"{{start.AddSeconds(i):O}}","level":"{{(i == 7 ? "error" : "info")}}","server":"ctx-1","message":"step {{i}}"{{(i == 7 ? ",\"region\":\"eu-west\"" : "")}}}"""));
-        (await _host.IngestAsync(lines + "\n", "application/x-ndjson")).EnsureSuccessStatusCode();
-        await Eventually.HoldsAsync(async () => await _host.TotalAsync("q=server:ctx-1") == 15, TimeSpan.FromSeconds(30), "the server's events indexed");
+        var bulk = string.Join('\n', Enumerable.Range(0, 230).Select(i =>
+            $$"""{"timestamp":"{{start.AddSeconds(i):O}}","level":"{{(i % 10 == 0 ? "error" : "info")}}","server":"bulk-1","tenant_id":"t{{i % 3}}","message":"bulk {{i}}"}"""));
+        (await _host.IngestAsync(lines + "\n" + bulk + "\n", "application/x-ndjson")).EnsureSuccessStatusCode();
+        await Eventually.HoldsAsync(async () => await _host.TotalAsync("q=server:ctx-1 OR server:bulk-1") == 245, TimeSpan.FromSeconds(30), "the servers' events indexed");
 
         var page = await SignInAsync(TestUsers.AdminName, TestUsers.AdminPassword);
         await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
@@ -167,6 +169,25 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         copied.GetProperty("server").GetString().Should().Be("ctx-1");
         copied.GetProperty("extra").GetProperty("region").GetString().Should().Be("eu-west");
         await ShotAsync(page, "search-surrounding");
+        await page.Keyboard.PressAsync("Escape");
+
+        // More hits than the first page: the table renders only the rows in view, loads the next page on demand, and
+        // shows the columns the user chose, also after a reload.
+        await page.GotoAsync(Url("/search?q=" + Uri.EscapeDataString("server:bulk-1")));
+        await Assertions.Expect(page.GetByTestId("loaded")).ToHaveTextAsync("Showing 200 of 230");
+        (await page.Locator(".results tbody tr").CountAsync()).Should().BeLessThan(100, "only the rows in view are rendered");
+        await Assertions.Expect(page.Locator(".results tr.level-row-ERROR").First).ToBeVisibleAsync();
+        var more = page.GetByRole(AriaRole.Button, new() { Name = "Load the next 1,000" });
+        await ClickUntilVisibleAsync(more, page.GetByText("Showing 230 of 230"));
+        await Assertions.Expect(more).ToHaveCountAsync(0);
+        await page.GetByTestId("columns").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Tenant" }).ClickAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(page.Locator(".results th", new() { HasText = "Tenant" })).ToBeVisibleAsync();
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator(".results th", new() { HasText = "Tenant" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".results td", new() { HasText = "t2" }).First).ToBeVisibleAsync();
+        await ShotAsync(page, "search-results");
 
         _violations.Should().BeEmpty(string.Join(Environment.NewLine, _violations));
     }

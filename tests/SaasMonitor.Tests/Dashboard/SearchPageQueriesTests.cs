@@ -55,6 +55,27 @@ public sealed class SearchPageQueriesTests : IDisposable
     }
 
     [Fact]
+    public async Task The_pages_of_hits_walk_past_the_first_10000_newest_first_without_gaps_or_repeats()
+    {
+        const int total = SearchRequest.MaxFromPlusSize + 150;
+        await _store.UpsertAsync([.. Enumerable.Range(0, total).Select(i => Event($"e{i:D5}", i, "shipper", "web-1"))], Ct);
+        await _store.FlushAsync(Ct);
+
+        var first = await SearchPageQueries.HitsAsync(_store, new SearchQuery(), null, Ct);
+        var hits = first.Hits.ToList();
+        var page = first;
+        while (page.NextCursor is not null)
+        {
+            page = await SearchPageQueries.HitsAsync(_store, new SearchQuery(), page.NextCursor, Ct);
+            page.Hits.Count.Should().BeLessThanOrEqualTo(SearchPageQueries.NextPageSize);
+            hits.AddRange(page.Hits);
+        }
+
+        first.Hits.Should().HaveCount(SearchPageQueries.FirstPageSize);
+        hits.Select(e => e.Id).Should().Equal(Enumerable.Range(0, total).Reverse().Select(i => $"e{i:D5}"));
+    }
+
+    [Fact]
     public async Task A_term_with_quotes_and_backslashes_matches_its_value_exactly()
     {
         const string source = "odd \"name\" \\ here";
