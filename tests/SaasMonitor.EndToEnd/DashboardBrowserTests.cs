@@ -136,7 +136,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_search_page_shows_an_event_among_its_surroundings_copies_it_as_json_and_pages_a_virtualised_table_with_chosen_columns()
+    public async Task The_search_page_shows_an_event_among_its_surroundings_copies_it_as_json_and_pages_a_virtualised_table_with_chosen_columns_and_exports_it()
     {
         // One event a second from one server, the seventh with a field of its own; and more events from another server than a first page holds.
         var start = DateTimeOffset.UtcNow.AddMinutes(-30);
@@ -187,6 +187,15 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator(".results th", new() { HasText = "Tenant" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".results td", new() { HasText = "t2" }).First).ToBeVisibleAsync();
+
+        // The export of the current search, counted as it downloads, then saved.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Export CSV" }).ClickAsync());
+        await Assertions.Expect(page.GetByTestId("export-status")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^Exported 230 events \(\d+\.\d KB\) to saasmonitor-export\.csv\.$"));
+        download.SuggestedFilename.Should().Be("saasmonitor-export.csv");
+        var csv = await File.ReadAllLinesAsync(await download.PathAsync());
+        csv.Should().HaveCount(231);
+        csv[0].Should().StartWith("timestamp,level,");
+        csv.Skip(1).Should().OnlyContain(line => line.Contains(",bulk-1,", StringComparison.Ordinal));
         await ShotAsync(page, "search-results");
 
         _violations.Should().BeEmpty(string.Join(Environment.NewLine, _violations));
