@@ -1,6 +1,7 @@
 using Dashboard.Web;
+using SaasMonitor.Engines;
 using SaasMonitor.Hosting;
 
-var app = WebApplication.CreateBuilder(args).AddSaasMonitorDefaults().AddDashboard().Build();
+var app = WebApplication.CreateBuilder(args).AddSaasMonitorDefaults().AddEngines().AddDashboard().Build();
 app.MapSaasMonitorDefaults().MapDashboard();
 app.Run();

@@ -34,12 +34,6 @@ public static class PipelineGroups
 
 public static class PipelineModuleExtensions
 {
-    /// <summary>
-    /// True when this process runs <paramref name="module"/>. A store written by a module that runs elsewhere is only
-    /// read here, and nobody in this process hears about its changes.
-    /// </summary>
-    public static bool Runs(this IEnumerable<PipelineModule> modules, string module) => modules.Any(m => m.Name == module);
-
     /// <summary>Registers a consuming module: the module's name, its consumer group (watched for lag) and its worker.</summary>
     public static IServiceCollection AddConsumerModule<TWorker>(this IServiceCollection services, string module, string group, Func<TopicNames, string> topic)
         where TWorker : class, IHostedService
