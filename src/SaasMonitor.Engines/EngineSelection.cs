@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SaasMonitor.Embedded;
 using SaasMonitor.Kafka;
+using SaasMonitor.Redis;
 
 namespace SaasMonitor.Engines;
 
@@ -29,6 +30,7 @@ public static class EngineSelection
         new("Cache", "Memory", new()
         {
             ["Memory"] = b => b.AddInProcessCache(),
+            ["Redis"] = b => b.AddRedisCache(),
         }),
     ];
 
