@@ -8,14 +8,16 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using SaasMonitor.Core.Identity;
+using SaasMonitor.Core.Bus;
 using SaasMonitor.Hosting;
+using SaasMonitor.Hosting.DeadLetters;
 using SaasMonitor.Hosting.Security;
 
 namespace Dashboard.Web;
 
 public static class DashboardExtensions
 {
-    /// <summary>The dashboard: search, events, export, KPIs and charts, saved searches and history, sign-in, users, tokens, ingest keys and the audit log.</summary>
+    /// <summary>The dashboard: search, events, export, KPIs and charts, dead letters and their redrive, saved searches and history, sign-in, users, tokens, ingest keys and the audit log.</summary>
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
         builder.Services.AddPipelineModule(PipelineModule.Dashboard);
@@ -23,6 +25,7 @@ public static class DashboardExtensions
         builder.Services.Configure<LagWatch>(w => w.WholePipeline = true);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Kpis>();
+        builder.Services.AddSingleton(sp => new DeadLetterQueue(sp.GetRequiredService<IMessageBus>(), sp.GetRequiredService<IOptions<SaasMonitorOptions>>().Value, sp.GetRequiredService<AuditLog>()));
         // Serves the dashboard's and MudBlazor's files from the build output too, not only from a published folder.
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -46,6 +49,7 @@ public static class DashboardExtensions
     {
         app.MapSearch();
         app.MapKpis();
+        app.MapDeadLetters();
         app.MapSignIn();
         app.MapAccountAdministration();
         app.MapPages();

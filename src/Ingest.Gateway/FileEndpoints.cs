@@ -25,7 +25,7 @@ internal static class FileEndpoints
         files.MapPost("/upload", UploadAsync)
             .WithName("UploadFile")
             .WithSummary("Upload a log file (multipart/form-data, field 'file', up to 100 MB).")
-            .WithDescription("Accepted types: .csv (with a header row), .json (array of objects or objects one after another), .jsonl/.ndjson, .log/.txt (access logs, syslog, application logs; detected line by line). The file is streamed to the bus as it arrives; 201 answers with the file record, whose status then moves from processing to processed as the parser works through it (see GET /api/files/{id}).")
+            .WithDescription("Accepted types: .csv (with a header row), .json (array of objects or objects one after another), .jsonl/.ndjson, .log/.txt (access logs, syslog, application logs; detected line by line). ?format= (auto, json, jsonl, csv, apache, text, clef, gelf) reads the file in that format whatever its name. The file is streamed to the bus as it arrives; 201 answers with the file record, whose status then moves from processing to processed as the parser works through it (see GET /api/files/{id}).")
             .Accepts<IFormFile>("multipart/form-data")
             .Produces<FileView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -49,9 +49,16 @@ internal static class FileEndpoints
         IFileBlobStore blobs,
         IOptions<IngestOptions> options,
         TimeProvider time,
+        [FromQuery] string? format,
         CancellationToken ct)
     {
         var limits = options.Value;
+        var chosen = format is null ? null : FormatNames.FromName(format);
+        if (format is not null && chosen is null)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Unknown format", $"'{format}' is not one of auto, json, jsonl, csv, apache, text, clef, gelf.");
+        }
+
         var request = context.Request;
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
         {
@@ -80,14 +87,14 @@ internal static class FileEndpoints
             if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) && disposition.IsFileDisposition())
             {
                 var fileName = Path.GetFileName(HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value ?? "upload");
-                var format = FormatNames.FromFileName(fileName);
-                if (format is null)
+                var fileFormat = chosen ?? FormatNames.FromFileName(fileName);
+                if (fileFormat is null)
                 {
-                    return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported file type", $"'{fileName}' is not .csv, .json, .jsonl, .ndjson, .log or .txt.");
+                    return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported file type", $"'{fileName}' is not .csv, .json, .jsonl, .ndjson, .log or .txt: rename it, or name its format with ?format=.");
                 }
 
                 var upload = new FileUpload(writer, metadata, blobs, limits, time, AuditLog.Actor(context.User));
-                var file = await upload.RunAsync(section.Body, fileName, format.Value, ct).ConfigureAwait(false);
+                var file = await upload.RunAsync(section.Body, fileName, fileFormat.Value, ct).ConfigureAwait(false);
                 return file.Status == FileStatus.Error
                     ? Problem(file.Error!.Contains("limit of", StringComparison.Ordinal) ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest, "Upload refused", file.Error)
                     : Results.Created($"/api/files/{file.Id}", FileView.From(file));

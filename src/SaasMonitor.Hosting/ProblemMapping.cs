@@ -13,6 +13,7 @@ internal sealed class ProblemMapping(IProblemDetailsService problems) : IExcepti
         var (status, title) = exception switch
         {
             InvalidQueryException => (StatusCodes.Status400BadRequest, "Invalid query"),
+            DeadLetters.DeadLetterNotFoundException => (StatusCodes.Status404NotFound, "Dead letter not found"),
             Security.AccountException account => (account.Status, "Request refused"),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request"),
             ArgumentException => (StatusCodes.Status400BadRequest, "Invalid argument"),

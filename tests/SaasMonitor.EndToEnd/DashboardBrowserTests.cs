@@ -143,18 +143,108 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
             created.EnsureSuccessStatusCode();
         }
 
-        var page = await NewPageAsync();
-        await page.GotoAsync(Url("/login"));
-        await page.GetByLabel("User name").FillAsync("browser-viewer");
-        await page.GetByLabel("Password").FillAsync("granite-meadow-otter-31");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(Url("/"));
+        var page = await SignInAsync("browser-viewer", "granite-meadow-otter-31");
 
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Search" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Users and keys" })).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Audit log" })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Upload" })).ToHaveCountAsync(0);
         var refused = await page.GotoAsync(Url("/admin/users"));
         refused!.Status.Should().Be(403);
+        (await page.GotoAsync(Url("/upload")))!.Status.Should().Be(403, "uploading needs an editor");
+    }
+
+    [Fact]
+    public async Task An_editor_uploads_files_with_a_preview_watches_them_processed_deletes_one_and_redrives_its_rejected_record()
+    {
+        var page = await SignInAsync(TestUsers.AdminName, TestUsers.AdminPassword);
+        await page.GotoAsync(Url("/upload"));
+        await Assertions.Expect(page.Locator("[data-testid=drop-zone][data-ready=true]")).ToHaveCountAsync(1);
+        var text = "2026-12-01 10:00:00 ERROR checkout payment declined\n2026-12-01 10:00:01 INFO checkout retried\n"u8.ToArray();
+        await page.GetByTestId("upload-input").SetInputFilesAsync(new FilePayload { Name = "checkout.log", MimeType = "text/plain", Buffer = text });
+        var jsonLines = $$"""
+            {"level":"info","service":"orders","message":"order 1 placed"}
+            {"level":"error","service":"orders","message":"order 2 failed"}
+            {"level":"info","service":"orders", broken {{Hostile}}
+            """ + "\n";
+        var dropped = await page.EvaluateHandleAsync(
+            "text => { const t = new DataTransfer(); t.items.add(new File([text], 'orders.jsonl', { type: 'application/x-ndjson' })); return t; }", jsonLines);
+        await page.GetByTestId("drop-zone").DispatchEventAsync("drop", new { dataTransfer = dropped });
+
+        await Assertions.Expect(page.GetByTestId("upload-item")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.GetByTestId("preview-summary").Last).ToContainTextAsync("2 events and 1 rejected");
+        await Assertions.Expect(page.GetByText("Record 3 would be rejected")).ToBeVisibleAsync();
+        await ShotAsync(page, "upload-preview");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload all (2)" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("processing").First).ToContainTextAsync("Processed", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("processing").Last).ToContainTextAsync("Processed", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("processing").Last).ToContainTextAsync("1 rejected");
+        await ShotAsync(page, "upload-processed");
+
+        var files = await _host.Client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/files?page_size=200");
+        string IdOf(string name) => files.GetProperty("files").EnumerateArray().First(f => f.GetProperty("filename").GetString() == name).GetProperty("id").GetString()!;
+        var checkout = IdOf("checkout.log");
+        var orders = IdOf("orders.jsonl");
+        (await _host.TotalAsync($"q=file_id:{checkout}&from=now-30d")).Should().Be(2);
+
+        await page.GotoAsync(Url("/files"));
+        var delete = page.GetByRole(AriaRole.Button, new() { Name = "Delete checkout.log" });
+        for (var attempt = 0; attempt < 20 && !await page.GetByRole(AriaRole.Dialog).IsVisibleAsync(); attempt++)
+        {
+            // The prerendered page answers clicks once its live connection is up.
+            await delete.ClickAsync();
+            await page.WaitForTimeoutAsync(250);
+        }
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("cannot be undone");
+        await ShotAsync(page, "files-delete");
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByText("checkout.log deleted.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("files")).Not.ToContainTextAsync("checkout.log");
+        await Eventually.HoldsAsync(async () => await _host.TotalAsync($"q=file_id:{checkout}&from=now-30d") == 0, TimeSpan.FromSeconds(30), "the deleted file's events gone");
+
+        await page.GotoAsync(Url($"/dead-letters?file={orders}"));
+        await Assertions.Expect(page.GetByTestId("dead-letters")).ToContainTextAsync("invalid-json");
+        await Assertions.Expect(page.GetByTestId("dead-letters").Locator(".log-message")).ToContainTextAsync("<script>window.__xss=1</script>");
+        var position = page.GetByTestId("dead-letters").Locator("tbody tr").First.GetByRole(AriaRole.Button);
+        for (var attempt = 0; attempt < 20 && !await page.GetByTestId("dead-letter-detail").IsVisibleAsync(); attempt++)
+        {
+            await position.ClickAsync();
+            await page.WaitForTimeoutAsync(250);
+        }
+
+        await Assertions.Expect(page.GetByTestId("original-text")).ToContainTextAsync("broken <script>");
+        await Assertions.Expect(page.GetByTestId("original-hex")).ToContainTextAsync("7b 22 6c 65");
+        await ShotAsync(page, "dead-letter");
+        await page.Keyboard.PressAsync("Escape");
+        await page.GetByRole(AriaRole.Checkbox).First.CheckAsync();
+        await page.GetByTestId("redrive-format").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "text", Exact = true }).ClickAsync();
+        await page.GetByTestId("redrive").ClickAsync();
+        await Assertions.Expect(page.GetByText("Re-sent 1 dead letter(s) to the parser.")).ToBeVisibleAsync();
+        await Eventually.HoldsAsync(async () => await _host.TotalAsync($"q={Uri.EscapeDataString($"file_id:{orders} AND message:broken")}&from=now-30d") == 1, TimeSpan.FromSeconds(30), "the redriven record indexed");
+
+        using (var again = await _host.Client.PostAsJsonAsync("/api/dead-letters/redrive", new { all = true }))
+        {
+            again.EnsureSuccessStatusCode();
+        }
+
+        await page.WaitForTimeoutAsync(2000);
+        (await _host.TotalAsync($"q={Uri.EscapeDataString($"file_id:{orders} AND message:broken")}&from=now-30d")).Should().Be(1, "a dead letter is redriven once, however often it is asked");
+        (await page.EvaluateAsync<bool>("() => window.__xss === undefined")).Should().BeTrue("log content never runs as script");
+        _violations.Should().BeEmpty(string.Join(Environment.NewLine, _violations));
+    }
+
+    private async Task<IPage> SignInAsync(string name, string password)
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(Url("/login"));
+        await page.GetByLabel("User name").FillAsync(name);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(Url("/"));
+        return page;
     }
 
     private async Task<IPage> NewPageAsync()

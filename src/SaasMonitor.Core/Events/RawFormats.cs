@@ -14,4 +14,8 @@ public static class RawFormats
         RawFormat.Gelf => "gelf",
         _ => "auto",
     };
+
+    /// <summary>The format whose <see cref="Name"/> is <paramref name="name"/> (any case, surrounding spaces ignored).</summary>
+    public static RawFormat? FromName(string name) =>
+        Enum.GetValues<RawFormat>().Cast<RawFormat?>().FirstOrDefault(f => Name(f!.Value).Equals(name?.Trim(), StringComparison.OrdinalIgnoreCase));
 }

@@ -3,7 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text;
 using SaasMonitor.Core.Bus;
-using SaasMonitor.Core.Events;
+using SaasMonitor.Hosting.DeadLetters;
 
 namespace SaasMonitor.Operator;
 
@@ -37,54 +37,6 @@ internal static class DeadLetterCommands
         }
 
         return [.. positions];
-    }
-
-    /// <summary>The held offsets of each partition of the dead-letter topic.</summary>
-    internal static async Task<IReadOnlyList<PartitionWatermark>> WatermarksAsync(OperatorSession session, CancellationToken ct) =>
-        await session.Bus.GetWatermarksAsync(session.Options.Topics.DeadLetter, ct).ConfigureAwait(false);
-
-    /// <summary>Ranges that cover exactly <paramref name="positions"/>, refusing a position the topic does not hold.</summary>
-    internal static Dictionary<int, OffsetRange> RangesOf(IReadOnlyList<DeadLetterPosition> positions, IReadOnlyList<PartitionWatermark> watermarks, string topic)
-    {
-        foreach (var p in positions)
-        {
-            var w = watermarks.FirstOrDefault(w => w.Partition == p.Partition);
-            if (w.Topic is null || p.Offset < w.Low || p.Offset >= w.High)
-            {
-                var held = w.Topic is null ? $"it has partitions 0 to {watermarks.Count - 1}" : $"partition {p.Partition} holds offsets {w.Low} to {w.High - 1}";
-                throw new OperatorException($"There is no dead letter {p} on {topic}: {held}.");
-            }
-        }
-
-        return positions.GroupBy(p => p.Partition).ToDictionary(g => g.Key, g => new OffsetRange(g.Min(p => p.Offset), g.Max(p => p.Offset) + 1));
-    }
-
-    /// <summary>Bytes as text: valid UTF-8 and line breaks as they are, other control characters and invalid bytes escaped.</summary>
-    internal static string Printable(ReadOnlySpan<byte> bytes)
-    {
-        var text = new StringBuilder(bytes.Length);
-        while (!bytes.IsEmpty)
-        {
-            if (System.Text.Rune.DecodeFromUtf8(bytes, out var rune, out var consumed) != System.Buffers.OperationStatus.Done)
-            {
-                text.Append(CultureInfo.InvariantCulture, $"\\x{bytes[0]:X2}");
-                bytes = bytes[1..];
-                continue;
-            }
-
-            _ = rune.Value switch
-            {
-                '\n' => text.Append('\n'),
-                '\r' => text.Append("\\r"),
-                '\t' => text.Append("\\t"),
-                '\\' => text.Append("\\\\"),
-                _ when System.Text.Rune.IsControl(rune) => text.Append(CultureInfo.InvariantCulture, $"\\u{rune.Value:X4}"),
-                _ => text.Append(rune.ToString()),
-            };
-            bytes = bytes[consumed..];
-        }
-
-        return text.ToString();
     }
 
     private static Command ListCommand(Option<string> dataDirectory)
@@ -121,63 +73,38 @@ internal static class DeadLetterCommands
 
     private static async Task ListAsync(OperatorSession session, int limit, long? fromOffset, CancellationToken ct)
     {
-        var topic = session.Options.Topics.DeadLetter;
-        var watermarks = await WatermarksAsync(session, ct).ConfigureAwait(false);
-        var ranges = watermarks.ToDictionary(w => w.Partition, w =>
+        var queue = session.DeadLetters;
+        var letters = await queue.ReadAsync(fromOffset, limit, ct).ConfigureAwait(false);
+        foreach (var letter in letters)
         {
-            var from = Math.Clamp(fromOffset ?? w.Low, w.Low, w.High);
-            return new OffsetRange(from, Math.Min(w.High, from + limit));
-        });
-        var output = session.Output;
-        var shown = 0;
-        await foreach (var batch in TopicReader.ReadAsync(session.Bus, topic, ranges, ct).ConfigureAwait(false))
-        {
-            foreach (var m in batch.Take(limit - shown))
-            {
-                await output.WriteLineAsync(Line(m)).ConfigureAwait(false);
-                shown++;
-            }
-
-            if (shown == limit)
-            {
-                break;
-            }
+            await session.Output.WriteLineAsync(Line(letter)).ConfigureAwait(false);
         }
 
-        var held = watermarks.Sum(w => w.High - w.Low);
-        await output.WriteLineAsync($"{shown} of {held} dead letter(s) on {topic}.").ConfigureAwait(false);
+        var held = (await queue.WatermarksAsync(ct).ConfigureAwait(false)).Sum(w => w.High - w.Low);
+        await session.Output.WriteLineAsync($"{letters.Count} of {held} dead letter(s) on {queue.Topic}.").ConfigureAwait(false);
     }
 
     private static async Task ShowAsync(OperatorSession session, DeadLetterPosition position, CancellationToken ct)
     {
-        var topic = session.Options.Topics.DeadLetter;
-        var ranges = RangesOf([position], await WatermarksAsync(session, ct).ConfigureAwait(false), topic);
-        await foreach (var batch in TopicReader.ReadAsync(session.Bus, topic, ranges, ct).ConfigureAwait(false))
+        var letter = await session.DeadLetters.GetAsync(position, ct).ConfigureAwait(false);
+        var output = session.Output;
+        await output.WriteLineAsync($"dead letter {position} on {session.DeadLetters.Topic}, appended {letter.AppendedAt:O}").ConfigureAwait(false);
+        foreach (var h in letter.Headers)
         {
-            var m = batch[0];
-            var output = session.Output;
-            await output.WriteLineAsync($"dead letter {position} on {topic}, appended {m.Timestamp:O}").ConfigureAwait(false);
-            foreach (var h in m.Headers)
-            {
-                await output.WriteLineAsync($"{h.Key}: {Printable(h.Value.Span)}").ConfigureAwait(false);
-            }
-
-            await output.WriteLineAsync($"original bytes ({m.Value.Length}):").ConfigureAwait(false);
-            await output.WriteLineAsync(Printable(m.Value.Span)).ConfigureAwait(false);
-            return;
+            await output.WriteLineAsync($"{h.Key}: {DeadLetter.Printable(h.Value.Span)}").ConfigureAwait(false);
         }
 
-        throw new OperatorException($"Dead letter {position} could not be read from {topic}.");
+        await output.WriteLineAsync($"original bytes ({letter.Original.Length}):").ConfigureAwait(false);
+        await output.WriteLineAsync(letter.Text).ConfigureAwait(false);
     }
 
-    private static string Line(ConsumedMessage m)
+    private static string Line(DeadLetter d)
     {
-        var message = m.Header(DeadLetterHeaders.ErrorMessage) ?? "";
+        var message = d.ErrorMessage ?? "";
         message = message.Length > MessageWidth ? string.Concat(message.AsSpan(0, MessageWidth - 1), "…") : message;
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{m.Partition}:{m.Offset}  {m.Header(DeadLetterHeaders.FailedAt) ?? "-"}  {m.Header(DeadLetterHeaders.ErrorType) ?? "-"}  {message.ReplaceLineEndings(" ")}  " +
-            $"origin {m.Header(DeadLetterHeaders.OriginTopic)}/{m.Header(DeadLetterHeaders.OriginPartition)}/{m.Header(DeadLetterHeaders.OriginOffset)}#{m.Header(DeadLetterHeaders.OriginIndex)}  " +
-            $"{m.Header(RawRecordHeaders.Source) ?? "-"}/{m.Header(RawRecordHeaders.Format) ?? "-"}  {m.Value.Length} B  attempt {m.Header(DeadLetterHeaders.Attempt) ?? "1"}");
+            $"{d.Position}  {d.FailedAt ?? "-"}  {d.ErrorType ?? "-"}  {message.ReplaceLineEndings(" ")}  origin {d.Origin}  " +
+            $"{d.Source ?? "-"}/{d.Format ?? "-"}  {d.Original.Length} B  attempt {d.Attempt}");
     }
 }

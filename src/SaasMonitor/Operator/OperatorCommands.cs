@@ -2,6 +2,8 @@ using System.CommandLine;
 using SaasMonitor.Core.Bus;
 using SaasMonitor.Hosting.Security;
 
+using SaasMonitor.Hosting.DeadLetters;
+
 namespace SaasMonitor.Operator;
 
 /// <summary>
@@ -74,7 +76,7 @@ public static class OperatorCommands
 
                 return 0;
             }
-            catch (Exception e) when (e is OperatorException or BusException or AccountException)
+            catch (Exception e) when (e is OperatorException or BusException or AccountException or DeadLetterNotFoundException)
             {
                 await error.WriteLineAsync(e.Message).ConfigureAwait(false);
                 return 1;

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using SaasMonitor.Core.Bus;
+using SaasMonitor.Hosting.DeadLetters;
 using SaasMonitor.Core.Identity;
 using SaasMonitor.Engines;
 using SaasMonitor.Hosting;
@@ -38,6 +39,9 @@ internal sealed class OperatorSession : IAsyncDisposable
 
     /// <summary>The bus; opening the embedded journal fails with one sentence while the server holds it.</summary>
     public IMessageBus Bus => OpenBus();
+
+    /// <summary>The dead-letter topic on <see cref="Bus"/>.</summary>
+    public DeadLetterQueue DeadLetters => new(Bus, Options, Audit);
 
     /// <summary>Users, tokens, keys and audit (the embedded SQLite store allows this beside a running server).</summary>
     public IIdentityStore Identity => Engine<IIdentityStore>();

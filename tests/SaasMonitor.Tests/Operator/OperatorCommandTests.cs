@@ -2,6 +2,7 @@ using System.Text;
 using SaasMonitor.Core;
 using SaasMonitor.Core.Bus;
 using SaasMonitor.Core.Events;
+using SaasMonitor.Hosting.DeadLetters;
 using SaasMonitor.Embedded.Journal;
 using SaasMonitor.Operator;
 

@@ -1,3 +1,4 @@
+using SaasMonitor.Hosting.DeadLetters;
 using SaasMonitor.Operator;
 
 namespace SaasMonitor.Tests.Operator;

@@ -2,16 +2,16 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using SaasMonitor.Core.Bus;
 
-namespace SaasMonitor.Operator;
+namespace SaasMonitor.Hosting.DeadLetters;
 
 /// <summary>Offsets [<see cref="From"/>, <see cref="To"/>) of a partition.</summary>
-internal readonly record struct OffsetRange(long From, long To);
+public readonly record struct OffsetRange(long From, long To);
 
 /// <summary>
 /// Reads ranges of a topic without moving any group's offsets: as a throwaway group that never commits,
 /// starting where asked and stopping at each range's end.
 /// </summary>
-internal static class TopicReader
+public static class TopicReader
 {
     /// <summary>A partition that yields nothing this long is taken as read to its end (Kafka may leave offset gaps).</summary>
     private static readonly TimeSpan IdleLimit = TimeSpan.FromSeconds(15);

@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace SaasMonitor.Operator;
+namespace SaasMonitor.Hosting.DeadLetters;
 
 /// <summary>Where a dead letter sits on the dead-letter topic, written <c>partition:offset</c> (e.g. <c>0:42</c>).</summary>
-internal readonly record struct DeadLetterPosition(int Partition, long Offset)
+public readonly record struct DeadLetterPosition(int Partition, long Offset)
 {
     public static bool TryParse(string text, out DeadLetterPosition position)
     {
