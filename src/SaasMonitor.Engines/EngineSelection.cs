@@ -34,6 +34,10 @@ public static class EngineSelection
         }),
     ];
 
+    /// <summary>Each port's configuration key (e.g. "SaasMonitor:Cache") with the engines it may name.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyCollection<string>> Choices { get; } =
+        Ports.ToDictionary(p => p.Key, p => (IReadOnlyCollection<string>)p.Adapters.Keys);
+
     /// <summary>
     /// Registers the configured adapter of every port; an unknown name is refused at once with one sentence naming
     /// the choices.
@@ -44,7 +48,7 @@ public static class EngineSelection
         ArgumentNullException.ThrowIfNull(builder);
         foreach (var port in Ports)
         {
-            var key = $"SaasMonitor:{port.Name}";
+            var key = port.Key;
             var chosen = builder.Configuration[key] is { Length: > 0 } name ? name : port.Default;
             if (!port.Adapters.TryGetValue(chosen, out var add))
             {
@@ -57,5 +61,8 @@ public static class EngineSelection
         return builder;
     }
 
-    private sealed record Port(string Name, string Default, Dictionary<string, Action<IHostApplicationBuilder>> Adapters);
+    private sealed record Port(string Name, string Default, Dictionary<string, Action<IHostApplicationBuilder>> Adapters)
+    {
+        public string Key => $"SaasMonitor:{Name}";
+    }
 }
