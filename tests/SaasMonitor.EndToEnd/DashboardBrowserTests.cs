@@ -81,12 +81,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await ShotAsync(page, "search");
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         var detail = page.GetByRole(AriaRole.Button, new() { Name = "Filter by service" });
-        for (var attempt = 0; attempt < 20 && !await detail.IsVisibleAsync(); attempt++)
-        {
-            // The prerendered page answers clicks once its live connection is up.
-            await page.Locator("tr", new() { HasText = "<script>" }).Last.ClickAsync();
-            await page.WaitForTimeoutAsync(250);
-        }
+        await ClickUntilAsync(page.Locator("tr", new() { HasText = "<script>" }).Last, detail);
 
         await Assertions.Expect(detail).ToBeVisibleAsync();
         await ShotAsync(page, "search-event");
@@ -103,9 +98,23 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await page.Keyboard.PressAsync("Escape");
 
         await page.GotoAsync(Url("/live"));
+        var filter = page.GetByLabel("Filter (Lucene syntax)");
+        for (var attempt = 0; attempt < 40 && !(await page.GetByTestId("live-status").TextContentAsync())!.Contains("matching", StringComparison.Ordinal); attempt++)
+        {
+            // The prerendered page takes input once its live connection is up.
+            await filter.FillAsync(attempt % 2 == 0 ? "service:live" : "service:live ");
+            await filter.PressAsync("Enter");
+            await page.WaitForTimeoutAsync(250);
+        }
+
+        await Assertions.Expect(page.GetByTestId("live-status")).ToContainTextAsync("matching");
         var marker = "live-" + Guid.NewGuid().ToString("N")[..8];
-        (await _host.IngestAsync($$"""{"level":"warn","service":"live","message":"{{marker}} arrived"}""" + "\n", "application/x-ndjson")).EnsureSuccessStatusCode();
+        var lines = $$"""{"level":"warn","service":"live","message":"{{marker}} arrived"}""" + "\n" + $$"""{"level":"error","service":"other","message":"{{marker}} filtered out"}""" + "\n";
+        (await _host.IngestAsync(lines, "application/x-ndjson")).EnsureSuccessStatusCode();
+        var acknowledged = System.Diagnostics.Stopwatch.StartNew();
         await Assertions.Expect(page.GetByText($"{marker} arrived")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        TestContext.Current.TestOutputHelper?.WriteLine($"live tail: on screen {acknowledged.ElapsedMilliseconds} ms after the ingest was acknowledged");
+        await Assertions.Expect(page.GetByText($"{marker} filtered out")).ToHaveCountAsync(0);
         await ShotAsync(page, "live-tail");
 
         await page.GotoAsync(Url("/admin/users"));
@@ -189,13 +198,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         (await _host.TotalAsync($"q=file_id:{checkout}&from=now-30d")).Should().Be(2);
 
         await page.GotoAsync(Url("/files"));
-        var delete = page.GetByRole(AriaRole.Button, new() { Name = "Delete checkout.log" });
-        for (var attempt = 0; attempt < 20 && !await page.GetByRole(AriaRole.Dialog).IsVisibleAsync(); attempt++)
-        {
-            // The prerendered page answers clicks once its live connection is up.
-            await delete.ClickAsync();
-            await page.WaitForTimeoutAsync(250);
-        }
+        await ClickUntilAsync(page.GetByRole(AriaRole.Button, new() { Name = "Delete checkout.log" }), page.GetByRole(AriaRole.Dialog));
 
         await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("cannot be undone");
         await ShotAsync(page, "files-delete");
@@ -207,12 +210,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await page.GotoAsync(Url($"/dead-letters?file={orders}"));
         await Assertions.Expect(page.GetByTestId("dead-letters")).ToContainTextAsync("invalid-json");
         await Assertions.Expect(page.GetByTestId("dead-letters").Locator(".log-message")).ToContainTextAsync("<script>window.__xss=1</script>");
-        var position = page.GetByTestId("dead-letters").Locator("tbody tr").First.GetByRole(AriaRole.Button);
-        for (var attempt = 0; attempt < 20 && !await page.GetByTestId("dead-letter-detail").IsVisibleAsync(); attempt++)
-        {
-            await position.ClickAsync();
-            await page.WaitForTimeoutAsync(250);
-        }
+        await ClickUntilAsync(page.GetByTestId("dead-letters").Locator("tbody tr").First.GetByRole(AriaRole.Button), page.GetByTestId("dead-letter-detail"));
 
         await Assertions.Expect(page.GetByTestId("original-text")).ToContainTextAsync("broken <script>");
         await Assertions.Expect(page.GetByTestId("original-hex")).ToContainTextAsync("7b 22 6c 65");
@@ -234,6 +232,25 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         (await _host.TotalAsync($"q={Uri.EscapeDataString($"file_id:{orders} AND message:broken")}&from=now-30d")).Should().Be(1, "a dead letter is redriven once, however often it is asked");
         (await page.EvaluateAsync<bool>("() => window.__xss === undefined")).Should().BeTrue("log content never runs as script");
         _violations.Should().BeEmpty(string.Join(Environment.NewLine, _violations));
+    }
+
+    /// <summary>Clicks <paramref name="target"/> until <paramref name="appears"/> shows: a prerendered page answers clicks once its live connection is up.</summary>
+    private static async Task ClickUntilAsync(ILocator target, ILocator appears)
+    {
+        for (var attempt = 0; attempt < 40 && !await appears.IsVisibleAsync(); attempt++)
+        {
+            try
+            {
+                await target.ClickAsync(new() { Timeout = 1000 });
+                await appears.WaitForAsync(new() { Timeout = 500 });
+            }
+            catch (Exception e) when (e is TimeoutException or PlaywrightException)
+            {
+                // Not answered yet (or the click landed before the connection): try again.
+            }
+        }
+
+        await Assertions.Expect(appears).ToBeVisibleAsync();
     }
 
     private async Task<IPage> SignInAsync(string name, string password)
