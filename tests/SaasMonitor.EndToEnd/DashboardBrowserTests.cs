@@ -14,7 +14,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     private const string Chromium = "/usr/bin/chromium";
 
     /// <summary>Log content a hostile producer sends: it must arrive on screen as text and never run.</summary>
-    private const string Hostile = "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\">";
+    private const string Hostile =
+        "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\"><a href=\"javascript:window.__xss=3\">open</a><style>body{display:none}</style>";
 
     private static readonly string Screenshots = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
 
@@ -109,12 +110,13 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
         await Assertions.Expect(page.GetByTestId("live-status")).ToContainTextAsync("matching");
         var marker = "live-" + Guid.NewGuid().ToString("N")[..8];
-        var lines = $$"""{"level":"warn","service":"live","message":"{{marker}} arrived"}""" + "\n" + $$"""{"level":"error","service":"other","message":"{{marker}} filtered out"}""" + "\n";
+        var lines = $$"""{"level":"warn","service":"live","message":{{System.Text.Json.JsonSerializer.Serialize($"{marker} arrived {Hostile}")}}}""" + "\n" + $$"""{"level":"error","service":"other","message":"{{marker}} filtered out"}""" + "\n";
         (await _host.IngestAsync(lines, "application/x-ndjson")).EnsureSuccessStatusCode();
         var acknowledged = System.Diagnostics.Stopwatch.StartNew();
         await Assertions.Expect(page.GetByText($"{marker} arrived")).ToBeVisibleAsync(new() { Timeout = 15_000 });
         TestContext.Current.TestOutputHelper?.WriteLine($"live tail: on screen {acknowledged.ElapsedMilliseconds} ms after the ingest was acknowledged");
         await Assertions.Expect(page.GetByText($"{marker} filtered out")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("live-rows").Locator(".log-message", new() { HasText = "<a href=\"javascript:window.__xss=3\">" })).ToBeVisibleAsync();
         await ShotAsync(page, "live-tail");
 
         await page.GotoAsync(Url("/admin/users"));
@@ -341,6 +343,13 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         var page = await context.NewPageAsync();
         page.Dialog += (_, dialog) => _violations.Add("dialog: " + dialog.Message);
         page.PageError += (_, error) => _violations.Add("page error: " + error);
+        page.Request += (_, request) =>
+        {
+            if (new Uri(request.Url).AbsolutePath == "/x")
+            {
+                _violations.Add("a request left for an image in log content: " + request.Url);
+            }
+        };
         page.Console += (_, message) =>
         {
             if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
