@@ -145,7 +145,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_search_page_shows_an_event_among_its_surroundings_copies_it_as_json_and_pages_a_virtualised_table_with_chosen_columns_and_exports_it()
+    public async Task The_search_page_shows_an_event_among_its_surroundings_copies_it_as_json_and_pages_a_virtualised_table_with_chosen_columns_exports_it_and_zooms_by_dragging()
     {
         // One event a second from one server, the seventh with a field of its own; and more events from another server than a first page holds.
         var start = DateTimeOffset.UtcNow.AddMinutes(-30);
@@ -206,6 +206,20 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         csv[0].Should().StartWith("timestamp,level,");
         csv.Skip(1).Should().OnlyContain(line => line.Contains(",bulk-1,", StringComparison.Ordinal));
         await ShotAsync(page, "search-results");
+
+        // Dragging across the histogram's first four bars narrows the range to them; the address holds the range.
+        var bars = page.Locator(".histogram-bar");
+        var first = (await bars.Nth(0).BoundingBoxAsync())!;
+        var fourth = (await bars.Nth(3).BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(first.X + (first.Width / 2), first.Y + (first.Height / 2));
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(fourth.X + (fourth.Width / 2), fourth.Y + (fourth.Height / 2), new() { Steps = 8 });
+        await page.Mouse.UpAsync();
+        await page.WaitForURLAsync(url => url.Contains("&to=", StringComparison.Ordinal));
+        var zoomed = await _host.TotalAsync(new Uri(page.Url).Query.TrimStart('?'));
+        zoomed.Should().BeInRange(1, 229, "the first bars hold some of the events");
+        await Assertions.Expect(page.GetByTestId("total")).ToContainTextAsync($"{zoomed:N0} events");
+        await ShotAsync(page, "search-zoomed");
 
         _violations.Should().BeEmpty(string.Join(Environment.NewLine, _violations));
     }

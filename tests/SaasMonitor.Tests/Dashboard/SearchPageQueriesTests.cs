@@ -76,6 +76,21 @@ public sealed class SearchPageQueriesTests : IDisposable
     }
 
     [Fact]
+    public async Task The_histogram_has_a_bar_for_every_interval_of_the_range_empty_ones_included()
+    {
+        await _store.UpsertAsync([Event("a", 0, null, null), Event("b", 1, null, null), Event("c", 3599, null, null)], Ct);
+        await _store.FlushAsync(Ct);
+
+        var histogram = await SearchPageQueries.HistogramAsync(_store, new SearchQuery(), Noon.AddSeconds(20), Noon.AddHours(1), Ct);
+
+        histogram.Interval.Should().Be(TimeSpan.FromMinutes(1), "the smallest interval that gives at most 80 bars");
+        histogram.Buckets.Should().HaveCount(60);
+        histogram.Buckets[0].Should().Be(new TimeBucket(Noon, 2), "intervals start on whole minutes");
+        histogram.Buckets[^1].Should().Be(new TimeBucket(Noon.AddMinutes(59), 1));
+        histogram.Buckets.Sum(b => b.Count).Should().Be(3);
+    }
+
+    [Fact]
     public async Task A_term_with_quotes_and_backslashes_matches_its_value_exactly()
     {
         const string source = "odd \"name\" \\ here";
