@@ -30,6 +30,18 @@ internal static class SearchPageQueries
         store.SearchAsync(new SearchRequest(query) { Size = cursor is null ? FirstPageSize : NextPageSize, After = cursor }, ct);
 
     /// <summary>
+    /// What sits above the hits: the histogram over the query's range (from the oldest match when it has no start, up
+    /// to now when it has no end) and the top values, for a query that matches something.
+    /// </summary>
+    public static async Task<(Histogram Histogram, IReadOnlyList<(string Field, IReadOnlyList<TermCount> Values)> TopValues)> OverviewAsync(
+        ISearchStore store, SearchQuery query, DateTimeOffset now, CancellationToken ct)
+    {
+        var from = query.From
+            ?? (await store.SearchAsync(new SearchRequest(query) { Sort = SearchSort.OldestFirst, Size = 1 }, ct).ConfigureAwait(false)).Hits[0].Timestamp;
+        return (await HistogramAsync(store, query, from, query.To ?? now, ct).ConfigureAwait(false), await TopValuesAsync(store, query, ct).ConfigureAwait(false));
+    }
+
+    /// <summary>
     /// Matching events per interval from <paramref name="from"/> to <paramref name="to"/>, empty intervals included,
     /// so that a position across the chart is a position in time. The interval gives at most 80 bars.
     /// </summary>
