@@ -17,6 +17,14 @@ internal static class SearchPageQueries
     /// <summary>The fields whose top values sit beside the histogram.</summary>
     public static readonly IReadOnlyList<string> TopValueFields = [LogFields.Level, LogFields.Service, LogFields.Endpoint];
 
+    /// <summary>The fields a query can name.</summary>
+    public static readonly IReadOnlyList<string> SearchableFields =
+        [LogFields.Level, LogFields.Service, LogFields.Server, LogFields.Endpoint, LogFields.Method, LogFields.StatusCode, LogFields.ResponseTimeMs,
+         LogFields.Message, LogFields.ClientIp, LogFields.UserId, LogFields.TenantId, LogFields.TraceId, LogFields.Source, LogFields.FileId, LogFields.Timestamp];
+
+    /// <summary>The fields whose values are offered as completions: those matched exactly.</summary>
+    private static readonly IReadOnlyList<string> ValueFields = [.. LogFields.Keywords, LogFields.StatusCode];
+
     private static readonly (TimeSpan Interval, string Label)[] Intervals =
     [
         (TimeSpan.FromSeconds(1), "second"), (TimeSpan.FromSeconds(10), "10 seconds"), (TimeSpan.FromSeconds(30), "30 seconds"),
@@ -89,6 +97,37 @@ internal static class SearchPageQueries
         var before = await store.SearchAsync(new SearchRequest(same with { To = e.Timestamp }) { Size = count }, ct).ConfigureAwait(false);
         var after = await store.SearchAsync(new SearchRequest(same with { From = e.Timestamp }) { Sort = SearchSort.OldestFirst, Size = count + 1 }, ct).ConfigureAwait(false);
         return [.. before.Hits.Reverse(), e, .. after.Hits.Where(a => a.Id != e.Id).Take(count)];
+    }
+
+    /// <summary>
+    /// Completions of the query's last word: field names for a start of a name, and for <c>field:</c> (a keyword
+    /// field, or the status code) its most frequent values in <paramref name="range"/> that start as typed. Each is
+    /// the whole query with its last word completed.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> CompletionsAsync(ISearchStore store, SearchQuery range, string text, CancellationToken ct)
+    {
+        var start = text.AsSpan().LastIndexOfAny(" (") + 1;
+        var word = text[start..].TrimStart('+', '-', '!');
+        var head = text[..^word.Length];
+        if (word.Length == 0)
+        {
+            return [];
+        }
+
+        if (word.IndexOf(':', StringComparison.Ordinal) is var colon and > 0)
+        {
+            var field = word[..colon];
+            var typed = word[(colon + 1)..].TrimStart('"');
+            if (!ValueFields.Contains(field))
+            {
+                return [];
+            }
+
+            var values = await store.TermsAsync(range, field, 50, ct).ConfigureAwait(false);
+            return [.. values.Where(v => v.Term.StartsWith(typed, StringComparison.OrdinalIgnoreCase)).Take(10).Select(v => head + Term(field, v.Term) + " ")];
+        }
+
+        return [.. SearchableFields.Where(f => f.StartsWith(word, StringComparison.OrdinalIgnoreCase) && f != word).Select(f => head + f + ":")];
     }
 
     /// <summary>A query term that matches <paramref name="value"/> exactly in <paramref name="field"/>, quoted and escaped.</summary>
