@@ -36,13 +36,14 @@ public static partial class HostDefaults
             .ValidateDataAnnotations()
             .Validate<IEnumerable<PipelineModule>>(
                 (o, modules) => o.Bus != SaasMonitorOptions.EmbeddedBus || PipelineModule.All.All(m => modules.Any(x => x.Name == m)),
-                "The embedded bus lives inside one process, so every module (gateway, parser, indexer, aggregator, dashboard) must run in it: start `saasmon`, or configure a shared bus such as Kafka.")
+                "The embedded bus lives inside one process, so every module (gateway, parser, indexer, aggregator, dashboard, alerting) must run in it: start `saasmon`, or configure a shared bus such as Kafka.")
             .ValidateOnStart();
 
         builder.Services.AddSaasMonitorSecurity(builder.Configuration);
         builder.Services.AddHostedService<TopicSetup>();
         builder.Services.AddSingleton<ConsumerLagMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsumerLagMonitor>());
+        builder.Services.AddSingleton<DiskSpace>();
         builder.Services.AddEngineHealthChecks();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemMapping>();
