@@ -94,17 +94,8 @@ internal static class ScaleLoad
 
     private static async Task TimeAsync<T>(string what, Func<Task<T>> run)
     {
-        await run();
-        var times = new double[Runs];
-        for (var r = 0; r < Runs; r++)
-        {
-            var sw = Stopwatch.GetTimestamp();
-            await run();
-            times[r] = Stopwatch.GetElapsedTime(sw).TotalMilliseconds;
-        }
-
-        Array.Sort(times);
-        Console.WriteLine($"{what}: p50 {times[Runs / 2]:N2} ms, p99 {times[(int)(Runs * 0.99)]:N2} ms");
+        var (p50, p99) = await Latency.MeasureAsync(Runs, run);
+        Console.WriteLine($"{what}: p50 {p50:N2} ms, p99 {p99:N2} ms");
     }
 
     private static readonly string[] Services = ["api", "auth", "payments", "web", "search", "reports"];

@@ -46,8 +46,8 @@ internal static class SearchPageLoad
             ];
             foreach (var (what, query) in searches)
             {
-                var first = await TimeAsync(runs, () => SearchPageQueries.HitsAsync(store, query, null, ct));
-                var page = await TimeAsync(runs, async () =>
+                var first = await Latency.MeasureAsync(runs, () => SearchPageQueries.HitsAsync(store, query, null, ct));
+                var page = await Latency.MeasureAsync(runs, async () =>
                 {
                     await SearchPageQueries.HitsAsync(store, query, null, ct);
                     return await SearchPageQueries.OverviewAsync(store, query, now, ct);
@@ -61,21 +61,6 @@ internal static class SearchPageLoad
         {
             Directory.Delete(dir, recursive: true);
         }
-    }
-
-    private static async Task<(double P50, double P99)> TimeAsync<T>(int runs, Func<Task<T>> run)
-    {
-        await run();
-        var times = new double[runs];
-        for (var r = 0; r < runs; r++)
-        {
-            var sw = Stopwatch.GetTimestamp();
-            await run();
-            times[r] = Stopwatch.GetElapsedTime(sw).TotalMilliseconds;
-        }
-
-        Array.Sort(times);
-        return (times[runs / 2], times[(int)(runs * 0.99)]);
     }
 
     private static int Option(string[] args, string name, int fallback) =>
