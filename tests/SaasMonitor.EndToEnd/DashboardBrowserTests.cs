@@ -152,7 +152,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_search_page_shows_an_event_among_its_surroundings_copies_it_as_json_and_pages_a_virtualised_table_with_chosen_columns_and_exports_it()
+    public async Task The_search_page_shows_an_event_among_its_surroundings_copies_it_as_json_and_pages_a_virtualised_table_with_chosen_columns_exports_it_zooms_by_dragging_and_completes_the_query()
     {
         // One event a second from one server, the seventh with a field of its own; and more events from another server than a first page holds.
         var start = DateTimeOffset.UtcNow.AddMinutes(-30);
@@ -213,6 +213,36 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         csv[0].Should().StartWith("timestamp,level,");
         csv.Skip(1).Should().OnlyContain(line => line.Contains(",bulk-1,", StringComparison.Ordinal));
         await ShotAsync(page, "search-results");
+
+        // Dragging across the histogram's first four bars narrows the range to them; the address holds the range.
+        var bars = page.Locator(".histogram-bar");
+        var first = (await bars.Nth(0).BoundingBoxAsync())!;
+        var fourth = (await bars.Nth(3).BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(first.X + (first.Width / 2), first.Y + (first.Height / 2));
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(fourth.X + (fourth.Width / 2), fourth.Y + (fourth.Height / 2), new() { Steps = 8 });
+        await page.Mouse.UpAsync();
+        await page.WaitForURLAsync(url => url.Contains("&to=", StringComparison.Ordinal));
+        var zoomed = await _host.TotalAsync(new Uri(page.Url).Query.TrimStart('?'));
+        zoomed.Should().BeInRange(1, 229, "the first bars hold some of the events");
+        await Assertions.Expect(page.GetByTestId("total")).ToContainTextAsync($"{zoomed:N0} events");
+        await ShotAsync(page, "search-zoomed");
+
+        // The word being typed completes to a field name, then to the field's values in the range; the syntax help opens.
+        var query = page.Locator("[data-testid=query] input, input[data-testid=query]").First;
+        await query.FillAsync("server:bulk-1 AND tena");
+        await page.GetByTestId("completions").GetByRole(AriaRole.Button, new() { Name = "tenant_id:" }).ClickAsync();
+        await page.GetByTestId("completions").GetByRole(AriaRole.Button, new() { Name = "tenant_id:\"t1\"" }).ClickAsync();
+        await Assertions.Expect(query).ToHaveValueAsync("server:bulk-1 AND tenant_id:\"t1\" ");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Query syntax help" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("syntax-help")).ToContainTextAsync("status_code:[500 TO 599]");
+        await ShotAsync(page, "search-completion");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Close", Exact = true }).ClickAsync();
+        await query.PressAsync("Enter");
+        await page.WaitForURLAsync(url => url.Contains("tenant_id", StringComparison.Ordinal));
+        var tenant = await _host.TotalAsync(new Uri(page.Url).Query.TrimStart('?'));
+        tenant.Should().BeInRange(1, zoomed - 1, "one tenant of three in the zoomed range");
+        await Assertions.Expect(page.GetByTestId("total")).ToContainTextAsync($"{tenant:N0} events");
 
         _violations.Should().BeEmpty(string.Join(Environment.NewLine, _violations));
     }
