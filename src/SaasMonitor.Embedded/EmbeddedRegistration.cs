@@ -31,7 +31,10 @@ public static class EmbeddedRegistration
         return builder;
     }
 
-    /// <summary>Log search on the Lucene.NET index in data/index, written only where <see cref="EmbeddedOptions.IndexWriter"/> is set.</summary>
+    /// <summary>
+    /// Log search on the Lucene.NET index in data/index, written only where <see cref="EmbeddedOptions.IndexWriter"/> is set;
+    /// and the same query language over events as they arrive (<see cref="IEventMatcher"/>, for the live tail).
+    /// </summary>
     public static IHostApplicationBuilder AddLuceneSearch(this IHostApplicationBuilder builder)
     {
         builder.AddEmbeddedOptions();
@@ -40,6 +43,7 @@ public static class EmbeddedRegistration
             var o = Options(sp);
             return new LuceneSearchStore(new LuceneSearchOptions { Directory = o.Folder("index"), ReadOnly = !o.IndexWriter });
         });
+        builder.Services.AddSingleton<IEventMatcher, LuceneEventMatcher>();
         return builder;
     }
 

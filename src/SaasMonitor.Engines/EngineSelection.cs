@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SaasMonitor.Embedded;
 using SaasMonitor.Kafka;
+using SaasMonitor.Redis;
 
 namespace SaasMonitor.Engines;
 
@@ -29,8 +30,13 @@ public static class EngineSelection
         new("Cache", "Memory", new()
         {
             ["Memory"] = b => b.AddInProcessCache(),
+            ["Redis"] = b => b.AddRedisCache(),
         }),
     ];
+
+    /// <summary>Each port's configuration key (e.g. "SaasMonitor:Cache") with the engines it may name.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyCollection<string>> Choices { get; } =
+        Ports.ToDictionary(p => p.Key, p => (IReadOnlyCollection<string>)p.Adapters.Keys);
 
     /// <summary>
     /// Registers the configured adapter of every port; an unknown name is refused at once with one sentence naming
@@ -42,7 +48,7 @@ public static class EngineSelection
         ArgumentNullException.ThrowIfNull(builder);
         foreach (var port in Ports)
         {
-            var key = $"SaasMonitor:{port.Name}";
+            var key = port.Key;
             var chosen = builder.Configuration[key] is { Length: > 0 } name ? name : port.Default;
             if (!port.Adapters.TryGetValue(chosen, out var add))
             {
@@ -55,5 +61,8 @@ public static class EngineSelection
         return builder;
     }
 
-    private sealed record Port(string Name, string Default, Dictionary<string, Action<IHostApplicationBuilder>> Adapters);
+    private sealed record Port(string Name, string Default, Dictionary<string, Action<IHostApplicationBuilder>> Adapters)
+    {
+        public string Key => $"SaasMonitor:{Name}";
+    }
 }

@@ -32,7 +32,8 @@ internal static class HealthChecks
             return Task.FromResult("reachable");
         }))
         .Add(Check("metadata_store", async (sp, ct) =>
-            $"{await sp.GetRequiredService<IMetadataStore>().CountFilesAsync(ct).ConfigureAwait(false)} files"));
+            $"{await sp.GetRequiredService<IMetadataStore>().CountFilesAsync(ct).ConfigureAwait(false)} files"))
+        .Add(Check("disk", (sp, _) => Task.FromResult(sp.GetRequiredService<DiskSpace>().Check())));
 
     public static void MapEngineHealth(this WebApplication app)
     {

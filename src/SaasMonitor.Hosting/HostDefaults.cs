@@ -43,6 +43,7 @@ public static partial class HostDefaults
         builder.Services.AddHostedService<TopicSetup>();
         builder.Services.AddSingleton<ConsumerLagMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsumerLagMonitor>());
+        builder.Services.AddSingleton<DiskSpace>();
         builder.Services.AddEngineHealthChecks();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemMapping>();

@@ -5,10 +5,12 @@ using SaasMonitor.Core.Bus;
 using SaasMonitor.Engines;
 using SaasMonitor.Hosting;
 using SaasMonitor.Kafka;
+using SaasMonitor.Redis;
 
 namespace SaasMonitor.Tests.Hosting;
 
-public sealed class BusOptionsTests
+/// <summary>Each engine reads and checks its own keys at start; the hosts pick one engine per port.</summary>
+public sealed class EngineOptionsTests
 {
     [Fact]
     public void The_Kafka_bus_without_bootstrap_servers_is_refused_with_one_sentence_naming_the_setting()
@@ -52,6 +54,18 @@ public sealed class BusOptionsTests
         var host = () => Host($"--SaasMonitor:{port}={engine}");
 
         host.Should().Throw<OptionsValidationException>().WithMessage(message);
+    }
+
+    [Theory]
+    [InlineData("", "SaasMonitor:Redis:Configuration (host:port")]
+    [InlineData("127.0.0.1:6379,bogus=1", "is not a Redis configuration")]
+    public void The_Redis_cache_without_a_usable_server_setting_is_refused_with_one_sentence(string configuration, string sentence)
+    {
+        using var app = Host("--SaasMonitor:Cache=Redis", $"--SaasMonitor:Redis:Configuration={configuration}");
+
+        var redis = () => app.Services.GetRequiredService<IOptions<RedisOptions>>().Value;
+
+        redis.Should().Throw<OptionsValidationException>().Which.Failures.Should().ContainSingle().Which.Should().Contain(sentence);
     }
 
     [Fact]
