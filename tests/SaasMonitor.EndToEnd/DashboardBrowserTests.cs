@@ -136,6 +136,11 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByTestId("engines")).ToContainTextAsync("events indexed");
         await ShotAsync(page, "system");
 
+        await page.GotoAsync(Url("/docs"));
+        await Assertions.Expect(page.GetByText("Dead letters").First).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        (await page.TitleAsync()).Should().Be("SaasMonitor API");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "api-docs.png") });
+
         await page.GotoAsync(Url("/account"));
         await Assertions.Expect(page.GetByText("My API tokens")).ToBeVisibleAsync();
         await ShotAsync(page, "account");
