@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using SaasMonitor.Core.Alerting;
 using SaasMonitor.Core.Identity;
@@ -36,20 +35,20 @@ public sealed class AlertingApi(
         await store.GetRuleAsync(id, ct).ConfigureAwait(false) is { } rule ? RuleView.Of(rule, await store.ListInstancesAsync(id, ct).ConfigureAwait(false)) : null;
 
     /// <summary>Creates (no <paramref name="id"/>) or replaces a rule.</summary>
-    public async Task<RuleView> SaveRuleAsync(HttpContext http, string? id, RuleBody body, CancellationToken ct)
+    public async Task<RuleView> SaveRuleAsync(Actor actor, string? id, RuleBody body, CancellationToken ct)
     {
-        var rule = await ValidateAsync(body, id ?? NewId(), AuditLog.Actor(http.User), ct).ConfigureAwait(false);
+        var rule = await ValidateAsync(body, id ?? NewId(), actor.Name, ct).ConfigureAwait(false);
         await store.SaveRuleAsync(rule, ct).ConfigureAwait(false);
-        await audit.RecordAsync(http, AuditActions.AlertRuleSaved, rule.Id, detail: rule.Name).ConfigureAwait(false);
+        await AuditAsync(actor, AuditActions.AlertRuleSaved, rule.Id, rule.Name, ct).ConfigureAwait(false);
         return RuleView.Of(rule, await store.ListInstancesAsync(rule.Id, ct).ConfigureAwait(false));
     }
 
-    public async Task<bool> DeleteRuleAsync(HttpContext http, string id, CancellationToken ct)
+    public async Task<bool> DeleteRuleAsync(Actor actor, string id, CancellationToken ct)
     {
         var deleted = await store.DeleteRuleAsync(id, ct).ConfigureAwait(false);
         if (deleted)
         {
-            await audit.RecordAsync(http, AuditActions.AlertRuleDeleted, id).ConfigureAwait(false);
+            await AuditAsync(actor, AuditActions.AlertRuleDeleted, id, null, ct).ConfigureAwait(false);
         }
 
         return deleted;
@@ -60,15 +59,14 @@ public sealed class AlertingApi(
         [.. (await store.ListRulesAsync(ct).ConfigureAwait(false)).Select(RuleBody.Of)];
 
     /// <summary>Validates every rule first, then saves them all (by id; a rule without one is new): all or nothing.</summary>
-    public async Task<int> ImportAsync(HttpContext http, IReadOnlyList<RuleBody> bodies, CancellationToken ct)
+    public async Task<int> ImportAsync(Actor actor, IReadOnlyList<RuleBody> bodies, CancellationToken ct)
     {
-        var actor = AuditLog.Actor(http.User);
         var rules = new List<AlertRule>();
         foreach (var (body, index) in bodies.Select((b, i) => (b, i)))
         {
             try
             {
-                rules.Add(await ValidateAsync(body, body.Id ?? NewId(), actor, ct).ConfigureAwait(false));
+                rules.Add(await ValidateAsync(body, body.Id ?? NewId(), actor.Name, ct).ConfigureAwait(false));
             }
             catch (InvalidAlertException e)
             {
@@ -81,7 +79,7 @@ public sealed class AlertingApi(
             await store.SaveRuleAsync(rule, ct).ConfigureAwait(false);
         }
 
-        await audit.RecordAsync(http, AuditActions.AlertRulesImported, null, detail: $"{rules.Count} rules").ConfigureAwait(false);
+        await AuditAsync(actor, AuditActions.AlertRulesImported, null, $"{rules.Count} rules", ct).ConfigureAwait(false);
         return rules.Count;
     }
 
@@ -125,16 +123,16 @@ public sealed class AlertingApi(
     public async Task<IReadOnlyList<ChannelView>> ListChannelsAsync(CancellationToken ct) =>
         [.. (await store.ListChannelsAsync(ct).ConfigureAwait(false)).Select(ChannelView.Of)];
 
-    public async Task<ChannelView> SaveChannelAsync(HttpContext http, string? id, ChannelBody body, CancellationToken ct)
+    public async Task<ChannelView> SaveChannelAsync(Actor actor, string? id, ChannelBody body, CancellationToken ct)
     {
         var existing = id is null ? null : await store.GetChannelAsync(id, ct).ConfigureAwait(false);
-        var channel = await ValidateAsync(body, id ?? NewId(), existing, AuditLog.Actor(http.User), ct).ConfigureAwait(false);
+        var channel = await ValidateAsync(body, id ?? NewId(), existing, actor.Name, ct).ConfigureAwait(false);
         await store.SaveChannelAsync(channel, ct).ConfigureAwait(false);
-        await audit.RecordAsync(http, AuditActions.AlertChannelSaved, channel.Id, detail: $"{channel.Name} ({channel.Type})").ConfigureAwait(false);
+        await AuditAsync(actor, AuditActions.AlertChannelSaved, channel.Id, $"{channel.Name} ({channel.Type})", ct).ConfigureAwait(false);
         return ChannelView.Of(channel);
     }
 
-    public async Task<bool> DeleteChannelAsync(HttpContext http, string id, CancellationToken ct)
+    public async Task<bool> DeleteChannelAsync(Actor actor, string id, CancellationToken ct)
     {
         if ((await store.ListRulesAsync(ct).ConfigureAwait(false)).FirstOrDefault(r => r.Channels.Contains(id)) is { } user)
         {
@@ -144,14 +142,14 @@ public sealed class AlertingApi(
         var deleted = await store.DeleteChannelAsync(id, ct).ConfigureAwait(false);
         if (deleted)
         {
-            await audit.RecordAsync(http, AuditActions.AlertChannelDeleted, id).ConfigureAwait(false);
+            await AuditAsync(actor, AuditActions.AlertChannelDeleted, id, null, ct).ConfigureAwait(false);
         }
 
         return deleted;
     }
 
     /// <summary>Sends a test message to the channel now, records the delivery, and answers how it went.</summary>
-    public async Task<DeliveryView?> SendTestAsync(HttpContext http, string id, CancellationToken ct)
+    public async Task<DeliveryView?> SendTestAsync(Actor actor, string id, CancellationToken ct)
     {
         if (await store.GetChannelAsync(id, ct).ConfigureAwait(false) is not { } channel)
         {
@@ -172,14 +170,14 @@ public sealed class AlertingApi(
         }
 
         notification = await store.EnqueueAsync(notification, ct).ConfigureAwait(false);
-        await audit.RecordAsync(http, AuditActions.AlertChannelTested, id, notification.Status == DeliveryStatus.Sent, notification.LastError).ConfigureAwait(false);
+        await audit.RecordAsync(actor.Name, actor.Address, AuditActions.AlertChannelTested, id, notification.Status == DeliveryStatus.Sent, notification.LastError, ct).ConfigureAwait(false);
         return DeliveryView.Of(notification);
     }
 
     public async Task<IReadOnlyList<SilenceView>> ListSilencesAsync(CancellationToken ct) =>
         [.. (await store.ListSilencesAsync(ct).ConfigureAwait(false)).Select(SilenceView.Of)];
 
-    public async Task<SilenceView> CreateSilenceAsync(HttpContext http, SilenceBody body, CancellationToken ct)
+    public async Task<SilenceView> CreateSilenceAsync(Actor actor, SilenceBody body, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         if (string.IsNullOrEmpty(body.RuleId) && (body.Matchers is null || body.Matchers.Count == 0))
@@ -208,20 +206,20 @@ public sealed class AlertingApi(
             EndsAt = ends,
             Recurrence = body.Recurrence?.ToRecurrence(),
             Comment = body.Comment ?? "",
-            CreatedBy = AuditLog.Actor(http.User),
+            CreatedBy = actor.Name,
             CreatedAt = now,
         };
         await store.SaveSilenceAsync(silence, ct).ConfigureAwait(false);
-        await audit.RecordAsync(http, AuditActions.SilenceCreated, silence.Id, detail: silence.Comment).ConfigureAwait(false);
+        await AuditAsync(actor, AuditActions.SilenceCreated, silence.Id, silence.Comment, ct).ConfigureAwait(false);
         return SilenceView.Of(silence);
     }
 
-    public async Task<bool> DeleteSilenceAsync(HttpContext http, string id, CancellationToken ct)
+    public async Task<bool> DeleteSilenceAsync(Actor actor, string id, CancellationToken ct)
     {
         var deleted = await store.DeleteSilenceAsync(id, ct).ConfigureAwait(false);
         if (deleted)
         {
-            await audit.RecordAsync(http, AuditActions.SilenceDeleted, id).ConfigureAwait(false);
+            await AuditAsync(actor, AuditActions.SilenceDeleted, id, null, ct).ConfigureAwait(false);
         }
 
         return deleted;
@@ -242,6 +240,9 @@ public sealed class AlertingApi(
 
     public async Task<IReadOnlyList<DeliveryView>> DeliveriesAsync(string? ruleId, string? channelId, int? limit, CancellationToken ct) =>
         [.. (await store.ListNotificationsAsync(ruleId, channelId, Math.Clamp(limit ?? 100, 1, 1000), ct).ConfigureAwait(false)).Select(DeliveryView.Of)];
+
+    private Task AuditAsync(Actor actor, string action, string? target, string? detail, CancellationToken ct) =>
+        audit.RecordAsync(actor.Name, actor.Address, action, target, success: true, detail, ct);
 
     private static string NewId() => Guid.NewGuid().ToString("N")[..12];
 

@@ -19,6 +19,7 @@ public sealed class AlertingOptions
     [Range(1, 20)]
     public int MaxAttempts { get; set; } = 8;
 
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Lets webhooks and Slack post to loopback, private and link-local addresses (off: such targets are refused, against SSRF).</summary>

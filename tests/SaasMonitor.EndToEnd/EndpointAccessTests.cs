@@ -141,6 +141,8 @@ public sealed class EndpointAccessTests : IAsyncLifetime
         ["POST /dead-letters"] = Viewer,
         ["GET /files"] = Viewer,
         ["POST /files"] = Viewer,
+        ["GET /alerts"] = Viewer,
+        ["POST /alerts"] = Viewer,
         ["GET /system"] = Viewer,
         ["POST /system"] = Viewer,
         ["GET /account"] = Viewer,
