@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace SaasMonitor.EndToEnd;
 
-/// <summary>Uploads past SaasMonitor:Ingest:MaxUploadBytes and records past ChunkBytes are refused with 413.</summary>
+/// <summary>Uploads past SaasMonitor:Ingest:MaxUploadBytes and records past ChunkBytes are refused with 413, URIs past 8 KiB with 414.</summary>
 public sealed class LimitTests(LimitTests.SmallLimitsHost fixture) : IClassFixture<LimitTests.SmallLimitsHost>
 {
     private const int Limit = 64 * 1024;
@@ -29,6 +29,17 @@ public sealed class LimitTests(LimitTests.SmallLimitsHost fixture) : IClassFixtu
             .Single(f => f.GetProperty("filename").GetString() == "too-big.log");
         file.GetProperty("status").GetString().Should().Be("error");
         file.GetProperty("error").GetString().Should().Contain("limit");
+    }
+
+    [Theory]
+    [InlineData(10_000)]
+    [InlineData(60_000)]
+    public async Task A_uri_over_the_limit_is_refused_with_414_and_the_reason(int length)
+    {
+        using var response = await _host.Client.GetAsync("/api/search?q=" + new string('a', length));
+
+        response.StatusCode.Should().Be(HttpStatusCode.RequestUriTooLong);
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString().Should().Contain("over the limit of 8192");
     }
 
     [Fact]
