@@ -21,8 +21,12 @@ public static class DashboardExtensions
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
         builder.Services.AddPipelineModule(PipelineModule.Dashboard);
+        builder.Services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.Configure<LagWatch>(w => w.WholePipeline = true);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Kpis>();
+        builder.Services.AddSingleton<LiveFeed>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveFeed>());
         builder.Services.AddSingleton(sp => new DeadLetterQueue(sp.GetRequiredService<IMessageBus>(), sp.GetRequiredService<IOptions<SaasMonitorOptions>>().Value, sp.GetRequiredService<AuditLog>()));
         // Serves the dashboard's and MudBlazor's files from the build output too, not only from a published folder.
         builder.WebHost.UseStaticWebAssets();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 using SaasMonitor.Core.Caching;
 using SaasMonitor.Core.Events;
 using SaasMonitor.Core.Kpis;
@@ -11,7 +12,7 @@ namespace Dashboard.Web;
 
 /// <summary>
 /// KPIs and chart data, computed from the aggregator's rolled-up windows (never by scanning events) and cached
-/// until the aggregator applies its next batch (or, with the aggregator in another process, for 2 s).
+/// until the aggregator applies its next batch, or for <see cref="DashboardOptions.KpiCacheTtl"/> at most.
 /// Time ranges: from / to as ISO-8601 or now-24h.
 /// </summary>
 internal static class KpiEndpoints
@@ -55,18 +56,17 @@ internal static class KpiEndpoints
 }
 
 /// <summary>
-/// Reads windows for a time range and shapes them, through the hot cache. An aggregator in this process invalidates
-/// the cache after every batch it applies, so answers are kept up to 30 s; an aggregator in another process cannot
-/// reach this cache, so answers are kept 2 s, which bounds how stale a KPI can be.
+/// Reads windows for a time range and shapes them, through the hot cache, kept at most
+/// <see cref="DashboardOptions.KpiCacheTtl"/> (the aggregator invalidates them where the cache reaches it).
 /// </summary>
-internal sealed class Kpis(IKpiStore store, IHotCache cache, TimeProvider time, IEnumerable<PipelineModule> modules)
+internal sealed class Kpis(IKpiStore store, IHotCache cache, TimeProvider time, IOptions<DashboardOptions> options)
 {
     /// <summary>How long an answer about a range relative to now is kept at most, as "now" moves on.</summary>
     private static readonly TimeSpan RelativeRangeTtl = TimeSpan.FromSeconds(5);
 
     private static readonly TimeSpan MaxHourlyRange = TimeSpan.FromDays(31);
 
-    private readonly TimeSpan _cacheTtl = modules.Runs(PipelineModule.Aggregator) ? TimeSpan.FromSeconds(30) : TimeSpan.FromSeconds(2);
+    private readonly TimeSpan _cacheTtl = options.Value.KpiCacheTtl;
 
     /// <summary>A chart for the request's from / to (the REST API's form).</summary>
     public async Task<IResult> ChartAsync<T>(

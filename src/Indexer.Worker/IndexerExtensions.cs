@@ -11,6 +11,7 @@ public static class IndexerExtensions
     /// <summary>The indexer worker: events → search store, the index's retention and the removal of deleted files' events.</summary>
     public static WebApplicationBuilder AddIndexerWorker(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<IndexerOptions>().Bind(builder.Configuration.GetSection(IndexerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddConsumerModule<IndexerService>(PipelineModule.Indexer, IndexerService.GroupName, t => t.Events);
         builder.Services.AddEventRetention("index retention", (sp, cutoff, ct) => sp.GetRequiredService<ISearchStore>().DeleteOlderThanAsync(cutoff, ct));
         builder.Services.AddHousekeeping(HousekeepingTasks.DeletedFiles, DeletedFiles.Interval, (sp, ct) =>

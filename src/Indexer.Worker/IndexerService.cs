@@ -14,15 +14,13 @@ namespace Indexer.Worker;
 /// Bulk-writes events into the search store by their deterministic id (a replay overwrites, never duplicates).
 /// Offsets are committed only after the store has made the batches durable. The bus is the index's write-ahead
 /// log: a store commit (an fsync of new segments) runs every few seconds, and after a crash the events since the
-/// last one are indexed again from the bus. Searches in this process see new events within the store's refresh
-/// interval (~1 s), independent of commits; a dashboard in another process reads only commits, so without a local
-/// dashboard the store commits every 2 s.
+/// last one are indexed again from the bus. How often it commits is <see cref="IndexerOptions.CommitInterval"/>.
 /// </summary>
 internal sealed class IndexerService(
     IMessageBus bus,
     ISearchStore search,
     IOptions<SaasMonitorOptions> options,
-    IEnumerable<PipelineModule> modules,
+    IOptions<IndexerOptions> indexer,
     TimeProvider time,
     ILogger<IndexerService> logger)
     : BatchConsumerService(bus, logger)
@@ -31,7 +29,7 @@ internal sealed class IndexerService(
 
     private static readonly KeyValuePair<string, object?> StageTag = PipelineMetrics.Stage("indexer");
 
-    private readonly TimeSpan _flushInterval = TimeSpan.FromSeconds(modules.Runs(PipelineModule.Dashboard) ? 10 : 2);
+    private readonly TimeSpan _flushInterval = indexer.Value.CommitInterval;
 
     private long _lastFlush = time.GetTimestamp();
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
@@ -21,7 +22,7 @@ public sealed class DemoOptions
 /// mostly 2xx with some 4xx and 5xx, log-normal response times with rare very slow requests, slow SQL queries,
 /// users and tenants with a few heavy hitters, and an error burst on one service every few minutes.
 /// </summary>
-internal sealed class DemoTraffic(RawWriter writer, IOptions<DemoOptions> options, TimeProvider time) : BackgroundService
+internal sealed partial class DemoTraffic(RawWriter writer, IOptions<DemoOptions> options, TimeProvider time, ILogger<DemoTraffic> log) : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan BurstEvery = TimeSpan.FromMinutes(5);
@@ -61,6 +62,8 @@ internal sealed class DemoTraffic(RawWriter writer, IOptions<DemoOptions> option
         {
             return;
         }
+
+        LogDemoOn(log, rate, Routes.Length, string.Join(", ", Routes.Select(r => r.Service).Distinct()));
 
         using var timer = new PeriodicTimer(Tick, time);
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(1 << 16);
@@ -134,4 +137,7 @@ internal sealed class DemoTraffic(RawWriter writer, IOptions<DemoOptions> option
     private int Skewed(int n) => (int)(n * Math.Pow(_random.NextDouble(), 2.2));
 
     private double Gaussian() => Math.Sqrt(-2 * Math.Log(1 - _random.NextDouble())) * Math.Cos(2 * Math.PI * _random.NextDouble());
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo traffic is on: {Rate} synthetic events/s over {Endpoints} endpoints of the services {Services}, with an error burst every 5 minutes (--demo-rate N to change, leave --demo out to start empty)")]
+    private static partial void LogDemoOn(ILogger logger, double rate, int endpoints, string services);
 }

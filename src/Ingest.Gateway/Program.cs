@@ -1,6 +1,7 @@
 using Ingest.Gateway;
+using SaasMonitor.Engines;
 using SaasMonitor.Hosting;
 
-var app = WebApplication.CreateBuilder(args).AddSaasMonitorDefaults().AddIngestGateway().Build();
+var app = WebApplication.CreateBuilder(args).AddSaasMonitorDefaults().AddEngines().AddIngestGateway().Build();
 app.MapSaasMonitorDefaults().MapIngestGateway();
 app.Run();

@@ -13,20 +13,27 @@ public sealed record PartitionLag(string Group, string Topic, int Partition, lon
     public long Lag => Math.Max(0, High - Committed);
 }
 
+/// <summary>Which consumer groups a process watches for lag.</summary>
+public sealed class LagWatch
+{
+    /// <summary>True where the whole pipeline's lag is shown (the dashboard), whichever processes run the workers.</summary>
+    public bool WholePipeline { get; set; }
+}
+
 /// <summary>
 /// Samples consumer lag every few seconds for /metrics and /api/health: of this process's worker groups, and of every
-/// worker group where the dashboard runs, so the dashboard shows the whole pipeline wherever its workers run.
+/// worker group when <see cref="LagWatch.WholePipeline"/> is set.
 /// </summary>
 public sealed partial class ConsumerLagMonitor(
     IMessageBus bus,
     IEnumerable<ConsumerGroup> localGroups,
-    IEnumerable<PipelineModule> modules,
+    IOptions<LagWatch> watch,
     IOptions<SaasMonitorOptions> options,
     ILogger<ConsumerLagMonitor> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
     private readonly ConsumerGroup[] _groups =
-        [.. localGroups.Concat(modules.Runs(PipelineModule.Dashboard) ? PipelineGroups.All(options.Value.Topics) : []).Distinct()];
+        [.. localGroups.Concat(watch.Value.WholePipeline ? PipelineGroups.All(options.Value.Topics) : []).Distinct()];
     private volatile IReadOnlyList<PartitionLag> _latest = [];
 
     public IReadOnlyList<PartitionLag> Latest => _latest;

@@ -23,10 +23,7 @@ public static partial class HostDefaults
         if (Environment.GetEnvironmentVariable(DataDirVariable) is { Length: > 0 } dataDir)
         {
             // Lowest precedence: appsettings, SaasMonitor__DataDirectory and the command line still win.
-            builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
-            {
-                InitialData = [new($"{SaasMonitorOptions.Section}:{nameof(SaasMonitorOptions.DataDirectory)}", dataDir)],
-            });
+            builder.AddDefaultSettings(($"{SaasMonitorOptions.Section}:{nameof(SaasMonitorOptions.DataDirectory)}", dataDir));
         }
 
         builder.Services.AddSerilog((sp, log) => log
@@ -37,15 +34,11 @@ public static partial class HostDefaults
         builder.Services.AddOptions<SaasMonitorOptions>()
             .Bind(builder.Configuration.GetSection(SaasMonitorOptions.Section))
             .ValidateDataAnnotations()
-            .Validate(
-                o => o.Bus != "Kafka" || !string.IsNullOrWhiteSpace(o.Kafka.BootstrapServers),
-                "The Kafka bus needs the brokers to connect to: set SaasMonitor:Kafka:BootstrapServers (host:port, comma-separated).")
             .Validate<IEnumerable<PipelineModule>>(
-                (o, modules) => o.Bus != "Embedded" || PipelineModule.All.All(m => modules.Any(x => x.Name == m)),
-                "The embedded bus lives inside one process, so every module (gateway, parser, indexer, aggregator, dashboard) must run in it: start `saasmon`, or configure a shared bus such as Kafka.")
+                (o, modules) => o.Bus != SaasMonitorOptions.EmbeddedBus || PipelineModule.All.All(m => modules.Any(x => x.Name == m)),
+                "The embedded bus lives inside one process, so every module (gateway, parser, indexer, aggregator, dashboard, alerting) must run in it: start `saasmon`, or configure a shared bus such as Kafka.")
             .ValidateOnStart();
 
-        builder.Services.AddEngines();
         builder.Services.AddSaasMonitorSecurity(builder.Configuration);
         builder.Services.AddHostedService<TopicSetup>();
         builder.Services.AddSingleton<ConsumerLagMonitor>();
@@ -62,6 +55,17 @@ public static partial class HostDefaults
             o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
         });
+        return builder;
+    }
+
+    /// <summary>
+    /// Settings this host gives when no other configuration source does (appsettings, environment and command line
+    /// still win): how the all-in-one and a module's own host differ, said explicitly.
+    /// </summary>
+    public static WebApplicationBuilder AddDefaultSettings(this WebApplicationBuilder builder, params (string Key, string Value)[] settings)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)) });
         return builder;
     }
 

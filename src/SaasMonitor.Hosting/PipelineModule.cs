@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace SaasMonitor.Hosting;
 
-/// <summary>A pipeline module this process runs (gateway, parser, indexer, aggregator, dashboard).</summary>
+/// <summary>A pipeline module this process runs (gateway, parser, indexer, aggregator, dashboard, alerting).</summary>
 public sealed record PipelineModule(string Name)
 {
     public const string Gateway = "gateway";
@@ -13,8 +13,9 @@ public sealed record PipelineModule(string Name)
     public const string Indexer = "indexer";
     public const string Aggregator = "aggregator";
     public const string Dashboard = "dashboard";
+    public const string Alerting = "alerting";
 
-    public static readonly IReadOnlyList<string> All = [Gateway, Parser, Indexer, Aggregator, Dashboard];
+    public static readonly IReadOnlyList<string> All = [Gateway, Parser, Indexer, Aggregator, Dashboard, Alerting];
 }
 
 /// <summary>A consumer group a module runs, watched for lag.</summary>
@@ -34,12 +35,6 @@ public static class PipelineGroups
 
 public static class PipelineModuleExtensions
 {
-    /// <summary>
-    /// True when this process runs <paramref name="module"/>. A store written by a module that runs elsewhere is only
-    /// read here, and nobody in this process hears about its changes.
-    /// </summary>
-    public static bool Runs(this IEnumerable<PipelineModule> modules, string module) => modules.Any(m => m.Name == module);
-
     /// <summary>Registers a consuming module: the module's name, its consumer group (watched for lag) and its worker.</summary>
     public static IServiceCollection AddConsumerModule<TWorker>(this IServiceCollection services, string module, string group, Func<TopicNames, string> topic)
         where TWorker : class, IHostedService

@@ -22,6 +22,7 @@ internal sealed class ProblemMapping(IProblemDetailsService problems, DiskSpace 
         {
             _ when DiskSpace.IsDiskFull(exception) => (StatusCodes.Status507InsufficientStorage, "Insufficient storage"),
             InvalidQueryException => (StatusCodes.Status400BadRequest, "Invalid query"),
+            SaasMonitor.Core.Alerting.InvalidAlertException => (StatusCodes.Status400BadRequest, "Invalid alerting request"),
             DeadLetters.DeadLetterNotFoundException => (StatusCodes.Status404NotFound, "Dead letter not found"),
             Security.AccountException account => (account.Status, "Request refused"),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request"),

@@ -1,24 +1,24 @@
 using System.ComponentModel.DataAnnotations;
-using SaasMonitor.Core;
-using SaasMonitor.Kafka;
 
 namespace SaasMonitor.Hosting;
 
-/// <summary>Configuration section "SaasMonitor": where data lives and which engine serves each port.</summary>
-public sealed class SaasMonitorOptions
+/// <summary>
+/// Configuration section "SaasMonitor": where data lives, the topics and their retention. Which engine serves each
+/// port (Bus, Search, Store, Cache) is chosen when the host is composed; each engine reads its own keys.
+/// </summary>
+public sealed class SaasMonitorOptions : IValidatableObject
 {
     public const string Section = "SaasMonitor";
 
-    /// <summary>Folder of the embedded engines' data (journal, index, database, uploaded files). Also set by SAASMON_DATA_DIR.</summary>
+    /// <summary>The bus that lives inside one process, so every module must run in that process.</summary>
+    public const string EmbeddedBus = "Embedded";
+
+    /// <summary>Folder of this process's data (the embedded engines' files, the data-protection keys). Also set by SAASMON_DATA_DIR.</summary>
     [Required]
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>Engine of the bus: Embedded (durable journal in this process) or Kafka (the cluster <see cref="Kafka"/> names).</summary>
-    [RegularExpression("^(Embedded|Kafka)$", ErrorMessage = "SaasMonitor:Bus must be Embedded or Kafka.")]
-    public string Bus { get; set; } = "Embedded";
-
-    /// <summary>The Kafka cluster that carries the bus when <see cref="Bus"/> is Kafka.</summary>
-    public KafkaOptions Kafka { get; set; } = new();
+    /// <summary>Engine of the bus: Embedded (durable journal in this process) or Kafka.</summary>
+    public string Bus { get; set; } = EmbeddedBus;
 
     /// <summary>Partitions of each topic: the most workers of one kind that can share the work.</summary>
     [Range(1, 256)]
@@ -35,24 +35,27 @@ public sealed class SaasMonitorOptions
     [Range(0, 36500)]
     public int EventRetentionDays { get; set; }
 
-    /// <summary>When true every commit is fsynced (survives power loss, measured cost in docs/benchmarks.md); otherwise commits survive a process kill.</summary>
-    public bool Fsync { get; set; }
-
     /// <summary>Free space on the data folder's disk under which readiness reports the disk down.</summary>
     [Range(0, long.MaxValue)]
     public long MinFreeDiskBytes { get; set; } = 64L * 1024 * 1024;
 
     public TopicNames Topics { get; set; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        string?[] names = [Topics.Raw, Topics.Events, Topics.DeadLetter];
+        if (names.Any(string.IsNullOrWhiteSpace) || names.Distinct(StringComparer.Ordinal).Count() != names.Length)
+        {
+            yield return new ValidationResult("SaasMonitor:Topics:Raw, Events and DeadLetter must name three different topics.");
+        }
+    }
 }
 
 public sealed class TopicNames
 {
-    [Required]
     public string Raw { get; set; } = SaasMonitor.Core.Topics.Raw;
 
-    [Required]
     public string Events { get; set; } = SaasMonitor.Core.Topics.Events;
 
-    [Required]
     public string DeadLetter { get; set; } = SaasMonitor.Core.Topics.DeadLetter;
 }

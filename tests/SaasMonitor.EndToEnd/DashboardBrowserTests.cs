@@ -81,12 +81,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await ShotAsync(page, "search");
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         var detail = page.GetByRole(AriaRole.Button, new() { Name = "Filter by service" });
-        for (var attempt = 0; attempt < 20 && !await detail.IsVisibleAsync(); attempt++)
-        {
-            // The prerendered page answers clicks once its live connection is up.
-            await page.Locator("tr", new() { HasText = "<script>" }).Last.ClickAsync();
-            await page.WaitForTimeoutAsync(250);
-        }
+        await ClickUntilAsync(page.Locator("tr", new() { HasText = "<script>" }).Last, detail);
 
         await Assertions.Expect(detail).ToBeVisibleAsync();
         await ShotAsync(page, "search-event");
@@ -103,9 +98,23 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await page.Keyboard.PressAsync("Escape");
 
         await page.GotoAsync(Url("/live"));
+        var filter = page.GetByLabel("Filter (Lucene syntax)");
+        for (var attempt = 0; attempt < 40 && !(await page.GetByTestId("live-status").TextContentAsync())!.Contains("matching", StringComparison.Ordinal); attempt++)
+        {
+            // The prerendered page takes input once its live connection is up.
+            await filter.FillAsync(attempt % 2 == 0 ? "service:live" : "service:live ");
+            await filter.PressAsync("Enter");
+            await page.WaitForTimeoutAsync(250);
+        }
+
+        await Assertions.Expect(page.GetByTestId("live-status")).ToContainTextAsync("matching");
         var marker = "live-" + Guid.NewGuid().ToString("N")[..8];
-        (await _host.IngestAsync($$"""{"level":"warn","service":"live","message":"{{marker}} arrived"}""" + "\n", "application/x-ndjson")).EnsureSuccessStatusCode();
+        var lines = $$"""{"level":"warn","service":"live","message":"{{marker}} arrived"}""" + "\n" + $$"""{"level":"error","service":"other","message":"{{marker}} filtered out"}""" + "\n";
+        (await _host.IngestAsync(lines, "application/x-ndjson")).EnsureSuccessStatusCode();
+        var acknowledged = System.Diagnostics.Stopwatch.StartNew();
         await Assertions.Expect(page.GetByText($"{marker} arrived")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        TestContext.Current.TestOutputHelper?.WriteLine($"live tail: on screen {acknowledged.ElapsedMilliseconds} ms after the ingest was acknowledged");
+        await Assertions.Expect(page.GetByText($"{marker} filtered out")).ToHaveCountAsync(0);
         await ShotAsync(page, "live-tail");
 
         await page.GotoAsync(Url("/admin/users"));
@@ -133,6 +142,72 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         _violations.Should().BeEmpty(
             "no dialog opened, the browser reported no CSP violation or script error, and axe found no serious accessibility violation: {0}",
             string.Join(Environment.NewLine, _violations));
+    }
+
+    [Fact]
+    public async Task The_search_page_shows_an_event_among_its_surroundings_copies_it_as_json_and_pages_a_virtualised_table_with_chosen_columns_and_exports_it()
+    {
+        // One event a second from one server, the seventh with a field of its own; and more events from another server than a first page holds.
+        var start = DateTimeOffset.UtcNow.AddMinutes(-30);
+        var lines = string.Join('\n', Enumerable.Range(0, 15).Select(i =>
+            $$"""{"timestamp":"{{start.AddSeconds(i):O}}","level":"{{(i == 7 ? "error" : "info")}}","server":"ctx-1","message":"step {{i}}"{{(i == 7 ? ",\"region\":\"eu-west\"" : "")}}}"""));
+        var bulk = string.Join('\n', Enumerable.Range(0, 230).Select(i =>
+            $$"""{"timestamp":"{{start.AddSeconds(i):O}}","level":"{{(i % 10 == 0 ? "error" : "info")}}","server":"bulk-1","tenant_id":"t{{i % 3}}","message":"bulk {{i}}"}"""));
+        (await _host.IngestAsync(lines + "\n" + bulk + "\n", "application/x-ndjson")).EnsureSuccessStatusCode();
+        await Eventually.HoldsAsync(async () => await _host.TotalAsync("q=server:ctx-1 OR server:bulk-1") == 245, TimeSpan.FromSeconds(30), "the servers' events indexed");
+
+        var page = await SignInAsync(TestUsers.AdminName, TestUsers.AdminPassword);
+        await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        await page.GotoAsync(Url("/search?q=" + Uri.EscapeDataString("server:ctx-1")));
+        await Assertions.Expect(page.GetByTestId("total")).ToContainTextAsync("15 events");
+        await ClickUntilAsync(page.Locator("tr", new() { HasText = "step 7" }).Last, page.GetByRole(AriaRole.Dialog, new() { Name = "Event" }));
+        await Assertions.Expect(page.GetByTestId("extra-fields")).ToContainTextAsync("region");
+        await Assertions.Expect(page.GetByTestId("extra-fields")).ToContainTextAsync("eu-west");
+        await Assertions.Expect(page.GetByTestId("raw-line")).ToContainTextAsync("\"message\":\"step 7\"");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Surrounding events" }).ClickAsync();
+        var around = page.GetByTestId("surrounding").Locator("tr");
+        await Assertions.Expect(around).ToHaveCountAsync(11);
+        (await around.AllInnerTextsAsync()).Select(t => t.Split("step ")[1].Trim()).Should().Equal("2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
+        await Assertions.Expect(page.GetByTestId("surrounding").Locator("tr[aria-current=true]")).ToContainTextAsync("step 7");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Copy as JSON" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("copy-status")).ToHaveTextAsync("Copied the event as JSON.");
+        var copied = System.Text.Json.JsonDocument.Parse(await page.EvaluateAsync<string>("() => navigator.clipboard.readText()")).RootElement;
+        copied.GetProperty("message").GetString().Should().Be("step 7");
+        copied.GetProperty("server").GetString().Should().Be("ctx-1");
+        copied.GetProperty("extra").GetProperty("region").GetString().Should().Be("eu-west");
+        await ShotAsync(page, "search-surrounding");
+        await page.Keyboard.PressAsync("Escape");
+
+        // More hits than the first page: the table renders only the rows in view, loads the next page on demand, and
+        // shows the columns the user chose, also after a reload.
+        await page.GotoAsync(Url("/search?q=" + Uri.EscapeDataString("server:bulk-1")));
+        await Assertions.Expect(page.GetByTestId("loaded")).ToHaveTextAsync("Showing 200 of 230");
+        (await page.Locator(".results tbody tr").CountAsync()).Should().BeLessThan(100, "only the rows in view are rendered");
+        await Assertions.Expect(page.Locator(".results tr.level-row-ERROR").First).ToBeVisibleAsync();
+        var more = page.GetByRole(AriaRole.Button, new() { Name = "Load the next 1,000" });
+        await ClickUntilAsync(more, page.GetByText("Showing 230 of 230"));
+        await Assertions.Expect(more).ToHaveCountAsync(0);
+        await page.GetByTestId("columns").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Tenant" }).ClickAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(page.Locator(".results th", new() { HasText = "Tenant" })).ToBeVisibleAsync();
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator(".results th", new() { HasText = "Tenant" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".results td", new() { HasText = "t2" }).First).ToBeVisibleAsync();
+
+        // The export of the current search, counted as it downloads, then saved.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Export CSV" }).ClickAsync());
+        await Assertions.Expect(page.GetByTestId("export-status")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^Exported 230 events \(\d+\.\d KB\) to saasmonitor-export\.csv\.$"));
+        download.SuggestedFilename.Should().Be("saasmonitor-export.csv");
+        var csv = await File.ReadAllLinesAsync(await download.PathAsync());
+        csv.Should().HaveCount(231);
+        csv[0].Should().StartWith("timestamp,level,");
+        csv.Skip(1).Should().OnlyContain(line => line.Contains(",bulk-1,", StringComparison.Ordinal));
+        await ShotAsync(page, "search-results");
+
+        _violations.Should().BeEmpty(string.Join(Environment.NewLine, _violations));
     }
 
     [Fact]
@@ -189,13 +264,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         (await _host.TotalAsync($"q=file_id:{checkout}&from=now-30d")).Should().Be(2);
 
         await page.GotoAsync(Url("/files"));
-        var delete = page.GetByRole(AriaRole.Button, new() { Name = "Delete checkout.log" });
-        for (var attempt = 0; attempt < 20 && !await page.GetByRole(AriaRole.Dialog).IsVisibleAsync(); attempt++)
-        {
-            // The prerendered page answers clicks once its live connection is up.
-            await delete.ClickAsync();
-            await page.WaitForTimeoutAsync(250);
-        }
+        await ClickUntilAsync(page.GetByRole(AriaRole.Button, new() { Name = "Delete checkout.log" }), page.GetByRole(AriaRole.Dialog));
 
         await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("cannot be undone");
         await ShotAsync(page, "files-delete");
@@ -207,12 +276,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await page.GotoAsync(Url($"/dead-letters?file={orders}"));
         await Assertions.Expect(page.GetByTestId("dead-letters")).ToContainTextAsync("invalid-json");
         await Assertions.Expect(page.GetByTestId("dead-letters").Locator(".log-message")).ToContainTextAsync("<script>window.__xss=1</script>");
-        var position = page.GetByTestId("dead-letters").Locator("tbody tr").First.GetByRole(AriaRole.Button);
-        for (var attempt = 0; attempt < 20 && !await page.GetByTestId("dead-letter-detail").IsVisibleAsync(); attempt++)
-        {
-            await position.ClickAsync();
-            await page.WaitForTimeoutAsync(250);
-        }
+        await ClickUntilAsync(page.GetByTestId("dead-letters").Locator("tbody tr").First.GetByRole(AriaRole.Button), page.GetByTestId("dead-letter-detail"));
 
         await Assertions.Expect(page.GetByTestId("original-text")).ToContainTextAsync("broken <script>");
         await Assertions.Expect(page.GetByTestId("original-hex")).ToContainTextAsync("7b 22 6c 65");
@@ -234,6 +298,25 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         (await _host.TotalAsync($"q={Uri.EscapeDataString($"file_id:{orders} AND message:broken")}&from=now-30d")).Should().Be(1, "a dead letter is redriven once, however often it is asked");
         (await page.EvaluateAsync<bool>("() => window.__xss === undefined")).Should().BeTrue("log content never runs as script");
         _violations.Should().BeEmpty(string.Join(Environment.NewLine, _violations));
+    }
+
+    /// <summary>Clicks <paramref name="target"/> until <paramref name="appears"/> shows: a prerendered page answers clicks once its live connection is up.</summary>
+    private static async Task ClickUntilAsync(ILocator target, ILocator appears)
+    {
+        for (var attempt = 0; attempt < 40 && !await appears.IsVisibleAsync(); attempt++)
+        {
+            try
+            {
+                await target.ClickAsync(new() { Timeout = 1000 });
+                await appears.WaitForAsync(new() { Timeout = 500 });
+            }
+            catch (Exception e) when (e is TimeoutException or PlaywrightException)
+            {
+                // Not answered yet (or the click landed before the connection): try again.
+            }
+        }
+
+        await Assertions.Expect(appears).ToBeVisibleAsync();
     }
 
     private async Task<IPage> SignInAsync(string name, string password)

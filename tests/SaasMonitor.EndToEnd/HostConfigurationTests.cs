@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Parser.Worker;
+using SaasMonitor.Engines;
 using SaasMonitor.Hosting;
 
 namespace SaasMonitor.EndToEnd;
@@ -24,7 +25,7 @@ public sealed class HostConfigurationTests
             {
                 Args = ["--urls", "http://127.0.0.1:0", $"--SaasMonitor:DataDirectory={dataDir}", "--Serilog:MinimumLevel:Default=Warning"],
             });
-            await using var app = builder.AddSaasMonitorDefaults().AddParserWorker().Build();
+            await using var app = builder.AddSaasMonitorDefaults().AddEngines().AddParserWorker().Build();
             app.MapSaasMonitorDefaults();
 
             var refused = await ((Func<Task>)(() => app.StartAsync(TestContext.Current.CancellationToken))).Should().ThrowAsync<OptionsValidationException>();

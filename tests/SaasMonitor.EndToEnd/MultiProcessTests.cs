@@ -5,34 +5,47 @@ using SaasMonitor.Testing;
 namespace SaasMonitor.EndToEnd;
 
 /// <summary>
-/// The distributed shape: gateway, two parsers, indexer, aggregator and dashboard as separate OS processes over a
+/// The distributed shape: gateway, two parsers, indexer, aggregator and two dashboards as separate OS processes over a
 /// Kafka-protocol broker (librdkafka's mock cluster, three brokers, on loopback), sharing one data folder for the
-/// embedded index and KPI store. One parser is killed hard in the middle of the ingest; its partitions move to the
-/// other parser, which re-reads from the last committed offsets. Nothing acknowledged may be lost, nothing counted twice.
+/// embedded index and KPI store and a real redis-server as their hot cache. One parser is killed hard in the middle of
+/// the ingest; its partitions move to the other parser, which re-reads from the last committed offsets. Nothing
+/// acknowledged may be lost, nothing counted twice. The dashboards keep KPI answers for 10 minutes, so their totals
+/// converge only because the aggregator's invalidations reach them through Redis.
 /// </summary>
 public sealed class MultiProcessTests : IDisposable
 {
     private const int Partitions = 4;
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "saasmon-multi-" + Guid.NewGuid().ToString("N"));
     private readonly KafkaTestBroker _broker = new();
+    private readonly RedisTestServer _redis = new();
     private readonly List<ModuleProcess> _processes = [];
 
     [Fact]
     public async Task Separate_module_processes_over_kafka_index_and_count_every_acknowledged_event_once_when_a_parser_is_killed()
     {
+        if (_redis.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+
         _broker.CreatePipelineTopics(Partitions, replicationFactor: 3);
 
         var gateway = Start("Ingest.Gateway");
         var parsers = new[] { Start("Parser.Worker"), Start("Parser.Worker") };
         Start("Indexer.Worker");
         Start("Aggregator.Worker");
-        var dashboard = Start("Dashboard.Web");
+        var dashboards = new[] { Start("Dashboard.Web"), Start("Dashboard.Web") };
+        var dashboard = dashboards[0];
         foreach (var process in _processes)
         {
             await process.WaitReadyAsync();
         }
 
-        await TestUsers.AuthorizeAsync(dashboard.Client);
+        foreach (var d in dashboards)
+        {
+            await TestUsers.AuthorizeAsync(d.Client);
+            await MarkedLoad.TotalAsync(d.Client, "/api/stats", "total_logs"); // cached now, kept for 10 minutes unless invalidated
+        }
 
         var load = new MarkedLoad("multiproc", eventsPerBatch: 500);
         var sending = load.SendAsync(gateway.Client, senders: 4, batches: 200, TestContext.Current.CancellationToken);
@@ -55,12 +68,14 @@ public sealed class MultiProcessTests : IDisposable
         var stats = await dashboard.Client.GetStringAsync("/api/stats");
         (await MarkedLoad.TotalAsync(dashboard.Client, "/api/stats", "total_logs")).Should().Be(load.AcknowledgedEvents, stats);
         (await MarkedLoad.TotalAsync(dashboard.Client, "/api/stats", "error_count")).Should().Be(load.AcknowledgedErrors, stats);
+        (await MarkedLoad.TotalAsync(dashboards[1].Client, "/api/stats", "total_logs")).Should().Be(load.AcknowledgedEvents, "the other dashboard shares the cache");
     }
 
     public void Dispose()
     {
         _processes.ForEach(p => p.Dispose());
         _broker.Dispose();
+        _redis.Dispose();
         try
         {
             Directory.Delete(_dataDir, recursive: true);
@@ -90,7 +105,10 @@ public sealed class MultiProcessTests : IDisposable
             "--SaasMonitor:Kafka:Client:session.timeout.ms=6000",
             "--SaasMonitor:Kafka:Client:heartbeat.interval.ms=500",
             $"--SaasMonitor:Partitions={Partitions}",
-            $"--SaasMonitor:DataDirectory={_dataDir}");
+            $"--SaasMonitor:DataDirectory={_dataDir}",
+            "--SaasMonitor:Cache=Redis",
+            $"--SaasMonitor:Redis:Configuration={_redis.Configuration}",
+            "--SaasMonitor:Dashboard:KpiCacheTtl=00:10:00");
         _processes.Add(process);
         return process;
     }

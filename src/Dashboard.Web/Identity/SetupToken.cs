@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -63,8 +64,16 @@ internal sealed partial class FirstRun(
 
         if (options.Value.BootstrapAdmin is { Name: { Length: > 0 } name, Password: { } password })
         {
-            await accounts.CreateUserAsync(name, Role.Admin, password, new Actor("bootstrap", null), cancellationToken).ConfigureAwait(false);
-            LogBootstrapped(logger, name);
+            try
+            {
+                await accounts.CreateUserAsync(name, Role.Admin, password, new Actor("bootstrap", null), cancellationToken).ConfigureAwait(false);
+                LogBootstrapped(logger, name);
+            }
+            catch (AccountException e) when (e.Status == StatusCodes.Status409Conflict)
+            {
+                // Another dashboard replica starting at the same time created it first.
+            }
+
             return;
         }
 

@@ -69,6 +69,9 @@ public static class KpiReport
             distinct.Estimate());
     }
 
+    /// <summary>How the reports name the service or endpoint of events that have none.</summary>
+    public const string None = "(none)";
+
     /// <summary>Highest error rate first.</summary>
     public static IReadOnlyList<ServiceErrorRate> ErrorRateByService(IEnumerable<KpiWindow> windows)
     {
@@ -80,7 +83,7 @@ public static class KpiReport
         }
 
         return byService
-            .Select(p => new ServiceErrorRate(p.Key, p.Value.Events, p.Value.Errors, Percent(p.Value.Errors, p.Value.Events)))
+            .Select(p => new ServiceErrorRate(Named(p.Key), p.Value.Events, p.Value.Errors, Percent(p.Value.Errors, p.Value.Events)))
             .OrderByDescending(s => s.ErrorRatePercent)
             .ThenBy(s => s.Service, StringComparer.Ordinal)
             .ToList();
@@ -90,8 +93,8 @@ public static class KpiReport
     public static IReadOnlyList<EndpointLatency> SlowestEndpoints(IEnumerable<KpiWindow> windows, int top) =>
         MergeByEndpoint(windows.Where(w => w.ResponseCount > 0))
             .Select(w => new EndpointLatency(
-                w.Key.Service,
-                w.Key.Endpoint,
+                Named(w.Key.Service),
+                Named(w.Key.Endpoint),
                 w.ResponseCount,
                 w.ResponseSumMs / w.ResponseCount,
                 w.Latency.Quantile(0.95),
@@ -105,7 +108,7 @@ public static class KpiReport
     /// <summary>Endpoints (per service) with the most events.</summary>
     public static IReadOnlyList<EndpointCount> TopEndpoints(IEnumerable<KpiWindow> windows, int top) =>
         MergeByEndpoint(windows)
-            .Select(w => new EndpointCount(w.Key.Service, w.Key.Endpoint, w.Count, w.Errors))
+            .Select(w => new EndpointCount(Named(w.Key.Service), Named(w.Key.Endpoint), w.Count, w.Errors))
             .OrderByDescending(e => e.Count)
             .ThenBy(e => e.Service, StringComparer.Ordinal)
             .ThenBy(e => e.Endpoint, StringComparer.Ordinal)
@@ -216,4 +219,6 @@ public static class KpiReport
 
         return series;
     }
+
+    private static string Named(string keyPart) => keyPart.Length == 0 ? None : keyPart;
 }

@@ -1,30 +1,34 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 using SaasMonitor.Core.Bus;
 using SaasMonitor.Hosting.DeadLetters;
 using SaasMonitor.Core.Identity;
+using SaasMonitor.Engines;
 using SaasMonitor.Hosting;
 using SaasMonitor.Hosting.Security;
 
 namespace SaasMonitor.Operator;
 
 /// <summary>
-/// What an operator command works with: the server's configuration, the bus it names (opened on first use), the
-/// accounts of its data folder (opened on first use), and the console.
+/// What an operator command works with: the server's configuration, the engines it names (the server's own
+/// registrations; each opened on first use), and the console.
 /// </summary>
 internal sealed class OperatorSession : IAsyncDisposable
 {
     private readonly string _activity;
-    private IMessageBus? _bus;
-    private IIdentityStore? _identity;
+    private readonly ServiceProvider _engines;
     private Accounts? _accounts;
     private AuditLog? _audit;
 
-    private OperatorSession(SaasMonitorOptions options, AuthOptions auth, string activity, TextWriter output)
+    private OperatorSession(IConfiguration configuration, string activity, TextWriter output)
     {
-        Options = options;
-        Auth = auth;
+        Options = Bind<SaasMonitorOptions>(configuration, SaasMonitorOptions.Section);
+        Auth = Bind<AuthOptions>(configuration, AuthOptions.Section);
         _activity = activity;
         Output = output;
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddConfiguration(configuration);
+        _engines = builder.AddEngines().Services.BuildServiceProvider();
     }
 
     public SaasMonitorOptions Options { get; }
@@ -34,13 +38,13 @@ internal sealed class OperatorSession : IAsyncDisposable
     public TextWriter Output { get; }
 
     /// <summary>The bus; opening the embedded journal fails with one sentence while the server holds it.</summary>
-    public IMessageBus Bus => _bus ??= OpenBus();
+    public IMessageBus Bus => OpenBus();
 
     /// <summary>The dead-letter topic on <see cref="Bus"/>.</summary>
     public DeadLetterQueue DeadLetters => new(Bus, Options, Audit);
 
-    /// <summary>Users, tokens, keys and audit of the data folder (SQLite allows this beside a running server).</summary>
-    public IIdentityStore Identity => _identity ??= StoreFactory.Identity(Options);
+    /// <summary>Users, tokens, keys and audit (the embedded SQLite store allows this beside a running server).</summary>
+    public IIdentityStore Identity => Engine<IIdentityStore>();
 
     /// <summary>Account changes with the server's rules, audited as done by the operator at this machine's console.</summary>
     public Accounts Accounts => _accounts ??= new Accounts(Identity, new Passwords(Microsoft.Extensions.Options.Options.Create(Auth)), Audit, TimeProvider.System);
@@ -61,25 +65,45 @@ internal sealed class OperatorSession : IAsyncDisposable
     /// </summary>
     public static OperatorSession Open(IReadOnlyList<string> settings, string activity, TextWriter output)
     {
-        var configuration = LoadConfiguration(settings);
-        return new OperatorSession(Bind<SaasMonitorOptions>(configuration, SaasMonitorOptions.Section), Bind<AuthOptions>(configuration, AuthOptions.Section), activity, output);
+        try
+        {
+            return new OperatorSession(LoadConfiguration(settings), activity, output);
+        }
+        catch (OptionsValidationException e)
+        {
+            throw new OperatorException(e.Message);
+        }
     }
 
     private IMessageBus OpenBus()
     {
         var dataDirectory = Path.GetFullPath(Options.DataDirectory);
-        if (Options.Bus == "Embedded" && !Directory.Exists(Path.Combine(dataDirectory, "journal")))
+        if (Options.Bus == SaasMonitorOptions.EmbeddedBus && !Directory.Exists(Path.Combine(dataDirectory, "journal")))
         {
             throw new OperatorException($"There is no SaasMonitor data in {dataDirectory}: pass --data-dir or set {SaasMonitor.Hosting.HostDefaults.DataDirVariable}.");
         }
 
         try
         {
-            return BusFactory.Create(Options);
+            return Engine<IMessageBus>();
         }
         catch (BusException e) when (e.InnerException is IOException)
         {
             throw new OperatorException($"The server using {dataDirectory} is running; stop it before {_activity}.");
+        }
+    }
+
+    /// <summary>The engine serving port <typeparamref name="T"/>; configuration the engine refuses is the whole story for the operator.</summary>
+    private T Engine<T>()
+        where T : notnull
+    {
+        try
+        {
+            return _engines.GetRequiredService<T>();
+        }
+        catch (OptionsValidationException e)
+        {
+            throw new OperatorException(e.Message);
         }
     }
 
@@ -117,14 +141,7 @@ internal sealed class OperatorSession : IAsyncDisposable
         return options;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        (_identity as IDisposable)?.Dispose();
-        if (_bus is not null)
-        {
-            await _bus.DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    public ValueTask DisposeAsync() => _engines.DisposeAsync();
 }
 
 /// <summary>An operator command cannot go on; its message is the whole story for the operator.</summary>

@@ -2,15 +2,14 @@ using Microsoft.AspNetCore.Http;
 using SaasMonitor.Core.Caching;
 using SaasMonitor.Embedded.Search;
 using SaasMonitor.Embedded.Sqlite;
-using SaasMonitor.Hosting;
 using SaasMonitor.Tests.Conformance;
 using SaasMonitor.Tests.Search;
 
 namespace SaasMonitor.Tests.Hosting;
 
 /// <summary>
-/// The dashboard keeps KPI answers until the aggregator invalidates them, which only an aggregator in the same
-/// process can do; otherwise answers expire within 2 s.
+/// The dashboard keeps KPI answers until the aggregator invalidates them, and at most for its KpiCacheTtl: 2 s unless
+/// the host says otherwise (the all-in-one, whose aggregator shares the cache, says 30 s).
 /// </summary>
 public sealed class KpiCacheTests : IDisposable
 {
@@ -31,29 +30,37 @@ public sealed class KpiCacheTests : IDisposable
     }
 
     [Theory]
-    [InlineData(new[] { PipelineModule.Dashboard, PipelineModule.Aggregator }, 30)]
-    [InlineData(new[] { PipelineModule.Dashboard }, 2)]
-    public async Task Stats_are_kept_until_invalidated_only_when_the_aggregator_runs_in_this_process(string[] modules, int seconds)
+    [InlineData(30, 30)]
+    [InlineData(null, 2)]
+    public async Task Stats_are_kept_as_long_as_the_configured_KPI_cache_ttl_and_2_s_by_default(int? configured, int seconds)
     {
-        await Kpis(modules).StatsAsync(_search, Ct);
+        await Kpis(configured).StatsAsync(_search, Ct);
 
         _cache.Ttls.Should().Equal(TimeSpan.FromSeconds(seconds));
     }
 
     [Theory]
-    [InlineData(new[] { PipelineModule.Dashboard, PipelineModule.Aggregator }, 5)]
-    [InlineData(new[] { PipelineModule.Dashboard }, 2)]
-    public async Task Charts_over_a_range_relative_to_now_are_kept_at_most_5_s_and_2_s_without_a_local_aggregator(string[] modules, int seconds)
+    [InlineData(30, 5)]
+    [InlineData(null, 2)]
+    public async Task Charts_over_a_range_relative_to_now_are_kept_at_most_5_s_and_never_past_the_ttl(int? configured, int seconds)
     {
         var request = new DefaultHttpContext().Request;
 
-        await Kpis(modules).ChartAsync(request, "levels-per-hour", TimeSpan.FromHours(24), null, w => w.Count, Ct);
+        await Kpis(configured).ChartAsync(request, "levels-per-hour", TimeSpan.FromHours(24), null, w => w.Count, Ct);
 
         _cache.Ttls.Should().Equal(TimeSpan.FromSeconds(seconds));
     }
 
-    private global::Dashboard.Web.Kpis Kpis(string[] modules) =>
-        new(_database.Open(o => new SqliteKpiStore(o)), _cache, TimeProvider.System, [.. modules.Select(m => new PipelineModule(m))]);
+    private global::Dashboard.Web.Kpis Kpis(int? ttlSeconds)
+    {
+        var options = new global::Dashboard.Web.DashboardOptions();
+        if (ttlSeconds is { } s)
+        {
+            options.KpiCacheTtl = TimeSpan.FromSeconds(s);
+        }
+
+        return new(_database.Open(o => new SqliteKpiStore(o)), _cache, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(options));
+    }
 
     /// <summary>Computes every answer and records how long it was asked to be kept.</summary>
     private sealed class RecordingCache : IHotCache

@@ -1,0 +1,120 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using SaasMonitor.Core.Caching;
+using SaasMonitor.Redis;
+using SaasMonitor.Testing;
+using StackExchange.Redis;
+
+namespace SaasMonitor.Tests.Conformance;
+
+/// <summary>The hot cache suite against a real redis-server started on a free loopback port, plus what only a shared cache does.</summary>
+public sealed class RedisHotCacheTests(RedisTestServer redis) : HotCacheConformanceTests, IClassFixture<RedisTestServer>, IDisposable
+{
+    private static readonly TimeSpan Ttl = TimeSpan.FromMinutes(1);
+    private readonly List<IConnectionMultiplexer> _clients = [];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose()
+    {
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+    }
+
+    protected override Task<IHotCache> CreateCacheAsync() => Task.FromResult(Cache(redis));
+
+    [Fact]
+    public async Task An_invalidation_by_one_process_reaches_the_cache_of_another()
+    {
+        var (aggregator, dashboard) = (Cache(redis), Cache(redis));
+        var region = Region();
+        await dashboard.GetOrCreateAsync(region, "stats", Ttl, _ => Task.FromResult("before"), Ct);
+        (await aggregator.GetOrCreateAsync(region, "stats", Ttl, _ => Task.FromResult("not computed"), Ct)).Should().Be("before", "the cache is shared");
+
+        await aggregator.InvalidateRegionAsync(region, Ct);
+
+        (await dashboard.GetOrCreateAsync(region, "stats", Ttl, _ => Task.FromResult("after"), Ct)).Should().Be("after");
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_for_one_missing_entry_run_the_factory_once()
+    {
+        var cache = Cache(redis);
+        var region = Region();
+        var release = new TaskCompletionSource();
+        var calls = 0;
+        async Task<int> Slow(CancellationToken _)
+        {
+            Interlocked.Increment(ref calls);
+            await release.Task;
+            return 42;
+        }
+
+        var requests = Enumerable.Range(0, 20).Select(_ => cache.GetOrCreateAsync(region, "k", Ttl, Slow, Ct)).ToList();
+        await Eventually.HoldsAsync(() => Task.FromResult(Volatile.Read(ref calls) == 1), TimeSpan.FromSeconds(10), "the factory runs");
+        release.SetResult();
+
+        (await Task.WhenAll(requests)).Should().AllBeEquivalentTo(42);
+        calls.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Answers_shaped_as_the_dashboard_shapes_them_come_back_equal()
+    {
+        var cache = Cache(redis);
+        var region = Region();
+        var chart = new global::Dashboard.Web.ChartResponse<IReadOnlyList<Point>>(
+            "minute", DateTimeOffset.UnixEpoch, null, [new("api", 12.5, double.NaN), new("web", 0, 1)]);
+        await cache.GetOrCreateAsync(region, "chart", Ttl, _ => Task.FromResult(chart), Ct);
+
+        var cached = await cache.GetOrCreateAsync(region, "chart", Ttl, _ => Task.FromResult(chart with { Granularity = "recomputed" }), Ct);
+
+        cached.Should().BeEquivalentTo(chart);
+    }
+
+    [Fact]
+    public async Task While_redis_is_down_answers_come_from_the_factory_without_errors_and_caching_resumes_when_it_is_back()
+    {
+        using var server = new RedisTestServer();
+        SkipWithout(server);
+        var cache = Cache(server);
+        var region = Region();
+        var calls = 0;
+        Task<int> Count(CancellationToken _) => Task.FromResult(Interlocked.Increment(ref calls));
+        (await cache.GetOrCreateAsync(region, "k", Ttl, Count, Ct)).Should().Be(1);
+
+        server.Stop();
+        (await cache.GetOrCreateAsync(region, "k", Ttl, Count, Ct)).Should().Be(2, "with Redis down every answer is computed");
+        await cache.InvalidateRegionAsync(region, Ct);
+        (await cache.GetOrCreateAsync(region, "k", Ttl, Count, Ct)).Should().Be(3);
+
+        server.Start();
+        await Eventually.HoldsAsync(async () =>
+        {
+            var first = await cache.GetOrCreateAsync(region, "k", Ttl, Count, Ct);
+            return await cache.GetOrCreateAsync(region, "k", Ttl, Count, Ct) == first;
+        }, TimeSpan.FromSeconds(30), "answers are cached again once Redis is back");
+    }
+
+    private IHotCache Cache(RedisTestServer server)
+    {
+        SkipWithout(server);
+        var options = new RedisOptions { Configuration = server.Configuration, KeyPrefix = "test", Timeout = TimeSpan.FromMilliseconds(500) };
+        var client = ConnectionMultiplexer.Connect(options.Client());
+        _clients.Add(client);
+        return new RedisHotCache(client, options, NullLogger<RedisHotCache>.Instance);
+    }
+
+    private static void SkipWithout(RedisTestServer server)
+    {
+        if (server.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+    }
+
+    private static string Region() => "r" + Guid.NewGuid().ToString("N");
+
+    public sealed record Point(string Service, double Value, double Ratio);
+}

@@ -1,0 +1,90 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using SaasMonitor.Core.Bus;
+using SaasMonitor.Engines;
+using SaasMonitor.Hosting;
+using SaasMonitor.Kafka;
+using SaasMonitor.Redis;
+
+namespace SaasMonitor.Tests.Hosting;
+
+/// <summary>Each engine reads and checks its own keys at start; the hosts pick one engine per port.</summary>
+public sealed class EngineOptionsTests
+{
+    [Fact]
+    public void The_Kafka_bus_without_bootstrap_servers_is_refused_with_one_sentence_naming_the_setting()
+    {
+        using var app = Host("--SaasMonitor:Bus=Kafka");
+
+        var kafka = () => app.Services.GetRequiredService<IOptions<KafkaOptions>>().Value;
+
+        kafka.Should().Throw<OptionsValidationException>()
+            .Which.Failures.Should().ContainSingle().Which.Should().Contain("SaasMonitor:Kafka:BootstrapServers");
+    }
+
+    [Fact]
+    public async Task The_Kafka_bus_reads_its_own_section_and_accepts_a_process_running_only_some_modules()
+    {
+        await using var app = Host("--SaasMonitor:Bus=Kafka", "--SaasMonitor:Kafka:BootstrapServers=kafka-1:9092,kafka-2:9092", "--SaasMonitor:Kafka:ReplicationFactor=3");
+
+        app.Services.GetRequiredService<IOptions<SaasMonitorOptions>>().Value.Bus.Should().Be("Kafka");
+        var kafka = app.Services.GetRequiredService<IOptions<KafkaOptions>>().Value;
+        kafka.BootstrapServers.Should().Be("kafka-1:9092,kafka-2:9092");
+        kafka.ReplicationFactor.Should().Be(3);
+    }
+
+    [Theory]
+    [InlineData("Embedded", typeof(SaasMonitor.Embedded.Journal.JournalBus))]
+    [InlineData("Kafka", typeof(KafkaBus))]
+    public async Task The_configured_bus_is_the_one_registered(string engine, Type expected)
+    {
+        await using var app = Host($"--SaasMonitor:Bus={engine}", "--SaasMonitor:Kafka:BootstrapServers=127.0.0.1:9092", $"--SaasMonitor:DataDirectory={Path.Combine(Path.GetTempPath(), "saasmon-bus-" + Guid.NewGuid().ToString("N"))}");
+
+        app.Services.GetRequiredService<IMessageBus>().Should().BeOfType(expected);
+    }
+
+    [Theory]
+    [InlineData("Bus", "Rabbit", "*SaasMonitor:Bus must be Embedded or Kafka, not 'Rabbit'*")]
+    [InlineData("Search", "Solr", "*SaasMonitor:Search must be Lucene*")]
+    [InlineData("Store", "Postgres", "*SaasMonitor:Store must be Sqlite*")]
+    [InlineData("Cache", "Memcached", "*SaasMonitor:Cache must be Memory*")]
+    public void An_unknown_engine_is_refused_naming_the_choices(string port, string engine, string message)
+    {
+        var host = () => Host($"--SaasMonitor:{port}={engine}");
+
+        host.Should().Throw<OptionsValidationException>().WithMessage(message);
+    }
+
+    [Theory]
+    [InlineData("", "SaasMonitor:Redis:Configuration (host:port")]
+    [InlineData("127.0.0.1:6379,bogus=1", "is not a Redis configuration")]
+    public void The_Redis_cache_without_a_usable_server_setting_is_refused_with_one_sentence(string configuration, string sentence)
+    {
+        using var app = Host("--SaasMonitor:Cache=Redis", $"--SaasMonitor:Redis:Configuration={configuration}");
+
+        var redis = () => app.Services.GetRequiredService<IOptions<RedisOptions>>().Value;
+
+        redis.Should().Throw<OptionsValidationException>().Which.Failures.Should().ContainSingle().Which.Should().Contain(sentence);
+    }
+
+    [Fact]
+    public void Topics_that_are_blank_or_shared_are_refused_with_one_sentence()
+    {
+        using var app = Host("--SaasMonitor:Bus=Kafka", "--SaasMonitor:Kafka:BootstrapServers=k:9092", "--SaasMonitor:Topics:Events=logs.raw");
+
+        var options = () => app.Services.GetRequiredService<IOptions<SaasMonitorOptions>>().Value;
+
+        options.Should().Throw<OptionsValidationException>()
+            .Which.Failures.Should().ContainSingle().Which.Should().Contain("three different topics");
+    }
+
+    /// <summary>A host composed as a module's own host is: defaults, the configured engines and the parser module only.</summary>
+    private static WebApplication Host(params string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ["--SaasMonitor:DataDirectory=" + Path.GetTempPath(), .. args] });
+        builder.AddSaasMonitorDefaults().AddEngines();
+        builder.Services.AddPipelineModule(PipelineModule.Parser);
+        return builder.Build();
+    }
+}
