@@ -94,30 +94,22 @@ internal static class ScaleLoad
 
     private static async Task TimeAsync<T>(string what, Func<Task<T>> run)
     {
-        await run();
-        var times = new double[Runs];
-        for (var r = 0; r < Runs; r++)
-        {
-            var sw = Stopwatch.GetTimestamp();
-            await run();
-            times[r] = Stopwatch.GetElapsedTime(sw).TotalMilliseconds;
-        }
-
-        Array.Sort(times);
-        Console.WriteLine($"{what}: p50 {times[Runs / 2]:N2} ms, p99 {times[(int)(Runs * 0.99)]:N2} ms");
+        var (p50, p99) = await Latency.MeasureAsync(Runs, run);
+        Console.WriteLine($"{what}: p50 {p50:N2} ms, p99 {p99:N2} ms");
     }
 
     private static readonly string[] Services = ["api", "auth", "payments", "web", "search", "reports"];
     private static readonly string[] Endpoints = ["/api/users", "/api/orders", "/api/payments", "/api/search", "/api/auth/login", "/", "/dashboard", "/api/reports/export"];
     private static readonly string[] Messages = ["request handled", "user login", "order created", "database connection timeout", "payment declined by gateway", "cache miss for key", "upstream timeout after retry"];
 
-    private static LogEvent Event(Random random, int batch, int n, DateTimeOffset end)
+    /// <summary>A generated request event at a random time in the <paramref name="span"/> (7 days unless given) before <paramref name="end"/>.</summary>
+    internal static LogEvent Event(Random random, int batch, int n, DateTimeOffset end, TimeSpan? span = null)
     {
         var status = random.NextDouble() switch { < 0.02 => 500, < 0.07 => 404, _ => 200 };
         return new LogEvent
         {
             Id = EventIds.For(0, batch, n),
-            Timestamp = end.AddSeconds(-random.Next(7 * 86_400)),
+            Timestamp = end.AddSeconds(-random.Next((int)(span ?? TimeSpan.FromDays(7)).TotalSeconds)),
             Level = status >= 500 ? LogLevels.Error : status >= 400 ? LogLevels.Warning : LogLevels.Info,
             Service = Services[random.Next(Services.Length)],
             Server = "prod-web-0" + random.Next(1, 6).ToString(CultureInfo.InvariantCulture),

@@ -4,7 +4,7 @@ using SaasMonitor.Core.Search;
 namespace Dashboard.Web;
 
 /// <summary>
-/// What the search page asks the search store: pages of hits (a cursor walks past 10,000), the top values of the keyword fields, and the events around one.
+/// What the search page asks the search store: pages of hits (a cursor walks past 10,000), the histogram over the range, the top values of the keyword fields, and the events around one.
 /// </summary>
 internal static class SearchPageQueries
 {
@@ -17,9 +17,56 @@ internal static class SearchPageQueries
     /// <summary>The fields whose top values sit beside the histogram.</summary>
     public static readonly IReadOnlyList<string> TopValueFields = [LogFields.Level, LogFields.Service, LogFields.Endpoint];
 
+    /// <summary>The fields a query can name.</summary>
+    public static readonly IReadOnlyList<string> SearchableFields =
+        [LogFields.Level, LogFields.Service, LogFields.Server, LogFields.Endpoint, LogFields.Method, LogFields.StatusCode, LogFields.ResponseTimeMs,
+         LogFields.Message, LogFields.ClientIp, LogFields.UserId, LogFields.TenantId, LogFields.TraceId, LogFields.Source, LogFields.FileId, LogFields.Timestamp];
+
+    /// <summary>The fields whose values are offered as completions: those matched exactly.</summary>
+    private static readonly IReadOnlyList<string> ValueFields = [.. LogFields.Keywords, LogFields.StatusCode];
+
+    private static readonly (TimeSpan Interval, string Label)[] Intervals =
+    [
+        (TimeSpan.FromSeconds(1), "second"), (TimeSpan.FromSeconds(10), "10 seconds"), (TimeSpan.FromSeconds(30), "30 seconds"),
+        (TimeSpan.FromMinutes(1), "minute"), (TimeSpan.FromMinutes(5), "5 minutes"), (TimeSpan.FromMinutes(10), "10 minutes"),
+        (TimeSpan.FromMinutes(30), "30 minutes"), (TimeSpan.FromHours(1), "hour"), (TimeSpan.FromHours(3), "3 hours"),
+        (TimeSpan.FromHours(12), "12 hours"), (TimeSpan.FromDays(1), "day"), (TimeSpan.FromDays(7), "week"),
+    ];
+
     /// <summary>The first page of hits (no cursor) or the page after <paramref name="cursor"/>.</summary>
     public static Task<SearchPage> HitsAsync(ISearchStore store, SearchQuery query, string? cursor, CancellationToken ct) =>
         store.SearchAsync(new SearchRequest(query) { Size = cursor is null ? FirstPageSize : NextPageSize, After = cursor }, ct);
+
+    /// <summary>
+    /// What sits above the hits: the histogram over the query's range (from the oldest match when it has no start, up
+    /// to now when it has no end) and the top values, for a query that matches something.
+    /// </summary>
+    public static async Task<(Histogram Histogram, IReadOnlyList<(string Field, IReadOnlyList<TermCount> Values)> TopValues)> OverviewAsync(
+        ISearchStore store, SearchQuery query, DateTimeOffset now, CancellationToken ct)
+    {
+        var from = query.From
+            ?? (await store.SearchAsync(new SearchRequest(query) { Sort = SearchSort.OldestFirst, Size = 1 }, ct).ConfigureAwait(false)).Hits[0].Timestamp;
+        return (await HistogramAsync(store, query, from, query.To ?? now, ct).ConfigureAwait(false), await TopValuesAsync(store, query, ct).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Matching events per interval from <paramref name="from"/> to <paramref name="to"/>, empty intervals included,
+    /// so that a position across the chart is a position in time. The interval gives at most 80 bars.
+    /// </summary>
+    public static async Task<Histogram> HistogramAsync(ISearchStore store, SearchQuery query, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        var span = to - from;
+        var (interval, label) = Intervals.FirstOrDefault(i => span / i.Interval <= 80, Intervals[^1]);
+        var counts = (await store.DateHistogramAsync(query, interval, ct).ConfigureAwait(false)).ToDictionary(b => b.Start, b => b.Count);
+        var first = Floor(from, interval);
+        var buckets = new List<TimeBucket>();
+        for (var start = first; start < to; start += interval)
+        {
+            buckets.Add(new TimeBucket(start, counts.GetValueOrDefault(start)));
+        }
+
+        return new Histogram(buckets, interval, label);
+    }
 
     /// <summary>The most frequent values of <see cref="TopValueFields"/> among the matching events.</summary>
     public static async Task<IReadOnlyList<(string Field, IReadOnlyList<TermCount> Values)>> TopValuesAsync(ISearchStore store, SearchQuery query, CancellationToken ct)
@@ -52,7 +99,48 @@ internal static class SearchPageQueries
         return [.. before.Hits.Reverse(), e, .. after.Hits.Where(a => a.Id != e.Id).Take(count)];
     }
 
+    /// <summary>
+    /// Completions of the query's last word: field names for a start of a name, and for <c>field:</c> (a keyword
+    /// field, or the status code) its most frequent values in <paramref name="range"/> that start as typed. Each is
+    /// the whole query with its last word completed.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> CompletionsAsync(ISearchStore store, SearchQuery range, string text, CancellationToken ct)
+    {
+        var start = text.AsSpan().LastIndexOfAny(" (") + 1;
+        var word = text[start..].TrimStart('+', '-', '!');
+        var head = text[..^word.Length];
+        if (word.Length == 0)
+        {
+            return [];
+        }
+
+        if (word.IndexOf(':', StringComparison.Ordinal) is var colon and > 0)
+        {
+            var field = word[..colon];
+            var typed = word[(colon + 1)..].TrimStart('"');
+            if (!ValueFields.Contains(field))
+            {
+                return [];
+            }
+
+            var values = await store.TermsAsync(range, field, 50, ct).ConfigureAwait(false);
+            return [.. values.Where(v => v.Term.StartsWith(typed, StringComparison.OrdinalIgnoreCase)).Take(10).Select(v => head + Term(field, v.Term) + " ")];
+        }
+
+        return [.. SearchableFields.Where(f => f.StartsWith(word, StringComparison.OrdinalIgnoreCase) && f != word).Select(f => head + f + ":")];
+    }
+
     /// <summary>A query term that matches <paramref name="value"/> exactly in <paramref name="field"/>, quoted and escaped.</summary>
     public static string Term(string field, string value) =>
         $"{field}:\"{value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
+
+    private static DateTimeOffset Floor(DateTimeOffset t, TimeSpan interval)
+    {
+        var ms = (long)interval.TotalMilliseconds;
+        var at = t.ToUnixTimeMilliseconds();
+        return DateTimeOffset.FromUnixTimeMilliseconds(at - (((at % ms) + ms) % ms));
+    }
 }
+
+/// <summary>Counts per interval, oldest first, every interval of the range present.</summary>
+internal sealed record Histogram(IReadOnlyList<TimeBucket> Buckets, TimeSpan Interval, string IntervalLabel);

@@ -15,6 +15,7 @@ namespace Ingest.Gateway;
 internal static class IngestEndpoints
 {
     public static void MapIngest(this WebApplication app) => app.MapPost("/api/ingest", IngestAsync)
+        .WithTags("Ingest")
         .WithName("Ingest")
         .WithSummary("Ingest a batch of log records.")
         .WithDescription("""

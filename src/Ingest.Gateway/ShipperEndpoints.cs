@@ -108,6 +108,7 @@ internal static class ShipperEndpoints
     private static RouteHandlerBuilder MapWireInput(this WebApplication app, string pattern, WireInput input) =>
         app.MapPost(pattern, (HttpContext context, RawWriter writer, IOptions<IngestOptions> options, CancellationToken ct) =>
                 AcceptWireAsync(context, writer, options.Value, input, ct))
+            .WithTags("Shipper inputs")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -154,6 +155,7 @@ internal static class ShipperEndpoints
                     .ConfigureAwait(false);
                 return problem ?? answer;
             })
+            .WithTags("Shipper inputs")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .DisableAntiforgery()

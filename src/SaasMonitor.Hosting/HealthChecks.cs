@@ -40,6 +40,7 @@ internal static class HealthChecks
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = r => r.Tags.Contains(Ready) }).AllowAnonymous();
         app.MapGet("/api/health", ApiHealthAsync)
+            .WithTags("Health")
             .WithName("Health")
             .WithSummary("Status and response time of every engine, consumer lag and process figures.")
             .RequireAuthorization(Security.Policies.Viewer);

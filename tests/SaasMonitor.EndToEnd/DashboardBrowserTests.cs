@@ -14,7 +14,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     private const string Chromium = "/usr/bin/chromium";
 
     /// <summary>Log content a hostile producer sends: it must arrive on screen as text and never run.</summary>
-    private const string Hostile = "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\">";
+    private const string Hostile =
+        "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\"><a href=\"javascript:window.__xss=3\">open</a><style>body{display:none}</style>";
 
     private static readonly string Screenshots = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
 
@@ -109,12 +110,13 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
         await Assertions.Expect(page.GetByTestId("live-status")).ToContainTextAsync("matching");
         var marker = "live-" + Guid.NewGuid().ToString("N")[..8];
-        var lines = $$"""{"level":"warn","service":"live","message":"{{marker}} arrived"}""" + "\n" + $$"""{"level":"error","service":"other","message":"{{marker}} filtered out"}""" + "\n";
+        var lines = $$"""{"level":"warn","service":"live","message":{{System.Text.Json.JsonSerializer.Serialize($"{marker} arrived {Hostile}")}}}""" + "\n" + $$"""{"level":"error","service":"other","message":"{{marker}} filtered out"}""" + "\n";
         (await _host.IngestAsync(lines, "application/x-ndjson")).EnsureSuccessStatusCode();
         var acknowledged = System.Diagnostics.Stopwatch.StartNew();
         await Assertions.Expect(page.GetByText($"{marker} arrived")).ToBeVisibleAsync(new() { Timeout = 15_000 });
         TestContext.Current.TestOutputHelper?.WriteLine($"live tail: on screen {acknowledged.ElapsedMilliseconds} ms after the ingest was acknowledged");
         await Assertions.Expect(page.GetByText($"{marker} filtered out")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("live-rows").Locator(".log-message", new() { HasText = "<a href=\"javascript:window.__xss=3\">" })).ToBeVisibleAsync();
         await ShotAsync(page, "live-tail");
 
         await page.GotoAsync(Url("/admin/users"));
@@ -134,6 +136,11 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByTestId("engines")).ToContainTextAsync("events indexed");
         await ShotAsync(page, "system");
 
+        await page.GotoAsync(Url("/docs"));
+        await Assertions.Expect(page.GetByText("Dead letters").First).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        (await page.TitleAsync()).Should().Be("SaasMonitor API");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "api-docs.png") });
+
         await page.GotoAsync(Url("/account"));
         await Assertions.Expect(page.GetByText("My API tokens")).ToBeVisibleAsync();
         await ShotAsync(page, "account");
@@ -145,7 +152,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_search_page_shows_an_event_among_its_surroundings_copies_it_as_json_and_pages_a_virtualised_table_with_chosen_columns_and_exports_it()
+    public async Task The_search_page_shows_an_event_among_its_surroundings_copies_it_as_json_and_pages_a_virtualised_table_with_chosen_columns_exports_it_zooms_by_dragging_and_completes_the_query()
     {
         // One event a second from one server, the seventh with a field of its own; and more events from another server than a first page holds.
         var start = DateTimeOffset.UtcNow.AddMinutes(-30);
@@ -206,6 +213,36 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         csv[0].Should().StartWith("timestamp,level,");
         csv.Skip(1).Should().OnlyContain(line => line.Contains(",bulk-1,", StringComparison.Ordinal));
         await ShotAsync(page, "search-results");
+
+        // Dragging across the histogram's first four bars narrows the range to them; the address holds the range.
+        var bars = page.Locator(".histogram-bar");
+        var first = (await bars.Nth(0).BoundingBoxAsync())!;
+        var fourth = (await bars.Nth(3).BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(first.X + (first.Width / 2), first.Y + (first.Height / 2));
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(fourth.X + (fourth.Width / 2), fourth.Y + (fourth.Height / 2), new() { Steps = 8 });
+        await page.Mouse.UpAsync();
+        await page.WaitForURLAsync(url => url.Contains("&to=", StringComparison.Ordinal));
+        var zoomed = await _host.TotalAsync(new Uri(page.Url).Query.TrimStart('?'));
+        zoomed.Should().BeInRange(1, 229, "the first bars hold some of the events");
+        await Assertions.Expect(page.GetByTestId("total")).ToContainTextAsync($"{zoomed:N0} events");
+        await ShotAsync(page, "search-zoomed");
+
+        // The word being typed completes to a field name, then to the field's values in the range; the syntax help opens.
+        var query = page.Locator("[data-testid=query] input, input[data-testid=query]").First;
+        await query.FillAsync("server:bulk-1 AND tena");
+        await page.GetByTestId("completions").GetByRole(AriaRole.Button, new() { Name = "tenant_id:" }).ClickAsync();
+        await page.GetByTestId("completions").GetByRole(AriaRole.Button, new() { Name = "tenant_id:\"t1\"" }).ClickAsync();
+        await Assertions.Expect(query).ToHaveValueAsync("server:bulk-1 AND tenant_id:\"t1\" ");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Query syntax help" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("syntax-help")).ToContainTextAsync("status_code:[500 TO 599]");
+        await ShotAsync(page, "search-completion");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Close", Exact = true }).ClickAsync();
+        await query.PressAsync("Enter");
+        await page.WaitForURLAsync(url => url.Contains("tenant_id", StringComparison.Ordinal));
+        var tenant = await _host.TotalAsync(new Uri(page.Url).Query.TrimStart('?'));
+        tenant.Should().BeInRange(1, zoomed - 1, "one tenant of three in the zoomed range");
+        await Assertions.Expect(page.GetByTestId("total")).ToContainTextAsync($"{tenant:N0} events");
 
         _violations.Should().BeEmpty(string.Join(Environment.NewLine, _violations));
     }
@@ -336,6 +373,13 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         var page = await context.NewPageAsync();
         page.Dialog += (_, dialog) => _violations.Add("dialog: " + dialog.Message);
         page.PageError += (_, error) => _violations.Add("page error: " + error);
+        page.Request += (_, request) =>
+        {
+            if (new Uri(request.Url).AbsolutePath == "/x")
+            {
+                _violations.Add("a request left for an image in log content: " + request.Url);
+            }
+        };
         page.Console += (_, message) =>
         {
             if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.Ordinal))

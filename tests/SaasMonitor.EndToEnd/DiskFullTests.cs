@@ -51,28 +51,31 @@ public sealed class DiskFullTests
         }
     }
 
-    /// <summary>A batch of <paramref name="lines"/> events of about 120 bytes each.</summary>
+    /// <summary>A batch of <paramref name="lines"/> events of about 120 bytes each, random enough that compression cannot shrink it into a sliver of free space.</summary>
     private static async Task<HttpResponseMessage> IngestAsync(InProcessHost host, string service, int lines = 1)
     {
-        var body = string.Join('\n', Enumerable.Range(0, lines).Select(i => $$"""{"service":"{{service}}","message":"line {{i}} {{new string('x', 100)}}"}"""));
+        var body = string.Join('\n', Enumerable.Range(0, lines).Select(i => $$"""{"service":"{{service}}","message":"line {{i}} {{Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(50))}}"}"""));
         return await host.Client.PostAsync("/api/ingest", new StringContent(body, Encoding.UTF8, "application/x-ndjson"));
     }
 
-    /// <summary>Writes until the disk refuses: what is left is less than one block.</summary>
+    /// <summary>Writes until the disk refuses even one more byte.</summary>
     private static void Fill(string path)
     {
-        var block = new byte[64 * 1024];
         using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.WriteThrough);
-        try
+        foreach (var size in (int[])[64 * 1024, 4096, 1])
         {
-            while (true)
+            var block = new byte[size];
+            try
             {
-                file.Write(block);
+                while (true)
+                {
+                    file.Write(block);
+                }
             }
-        }
-        catch (IOException)
-        {
-            // Full.
+            catch (IOException)
+            {
+                // Full for blocks of this size; try smaller ones.
+            }
         }
     }
 

@@ -76,6 +76,38 @@ public sealed class SearchPageQueriesTests : IDisposable
     }
 
     [Fact]
+    public async Task The_histogram_has_a_bar_for_every_interval_of_the_range_empty_ones_included()
+    {
+        await _store.UpsertAsync([Event("a", 0, null, null), Event("b", 1, null, null), Event("c", 3599, null, null)], Ct);
+        await _store.FlushAsync(Ct);
+
+        var histogram = await SearchPageQueries.HistogramAsync(_store, new SearchQuery(), Noon.AddSeconds(20), Noon.AddHours(1), Ct);
+
+        histogram.Interval.Should().Be(TimeSpan.FromMinutes(1), "the smallest interval that gives at most 80 bars");
+        histogram.Buckets.Should().HaveCount(60);
+        histogram.Buckets[0].Should().Be(new TimeBucket(Noon, 2), "intervals start on whole minutes");
+        histogram.Buckets[^1].Should().Be(new TimeBucket(Noon.AddMinutes(59), 1));
+        histogram.Buckets.Sum(b => b.Count).Should().Be(3);
+    }
+
+    [Theory]
+    [InlineData("lev", new[] { "level:" })]
+    [InlineData("level:ERROR AND (ser", new[] { "level:ERROR AND (service:", "level:ERROR AND (server:" })]
+    [InlineData("service:", new[] { "service:\"billing\" ", "service:\"web\" " })]
+    [InlineData("level:ERROR AND NOT service:\"b", new[] { "level:ERROR AND NOT service:\"billing\" " })]
+    [InlineData("-service:W", new[] { "-service:\"web\" " })]
+    [InlineData("message:ti", new string[0])]
+    [InlineData("level:ERROR ", new string[0])]
+    [InlineData("", new string[0])]
+    public async Task Completions_offer_field_names_and_the_top_values_of_keyword_fields_for_the_last_word(string text, string[] completions)
+    {
+        await _store.UpsertAsync([Event("a", 0, null, null) with { Service = "billing" }, Event("b", 1, null, null) with { Service = "billing" }, Event("c", 2, null, null) with { Service = "web" }], Ct);
+        await _store.FlushAsync(Ct);
+
+        (await SearchPageQueries.CompletionsAsync(_store, new SearchQuery(), text, Ct)).Should().Equal(completions);
+    }
+
+    [Fact]
     public async Task A_term_with_quotes_and_backslashes_matches_its_value_exactly()
     {
         const string source = "odd \"name\" \\ here";
