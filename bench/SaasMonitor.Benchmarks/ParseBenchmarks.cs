@@ -39,6 +39,9 @@ public class ParseBenchmarks
     private byte[] _apache = [];
     private byte[] _syslog = [];
     private byte[] _loghub = [];
+    private byte[] _ecs = [];
+    private byte[] _otlp = [];
+    private byte[] _loki = [];
 
     [GlobalSetup]
     public void Setup()
@@ -46,16 +49,25 @@ public class ParseBenchmarks
         var random = new Random(42);
         var start = new DateTime(2025, 11, 3, 0, 0, 0, DateTimeKind.Utc);
         var json = new StringBuilder();
+        var ecs = new StringBuilder();
+        var otlp = new StringBuilder();
+        var loki = new StringBuilder();
         var csv = new StringBuilder("timestamp,log_type,level,client_ip,user_id,method,endpoint,status_code,response_time_ms,user_agent,message,sql_query,query_duration_ms,server,tenant_id\n");
         for (var i = 0; i < Lines; i++)
         {
             var row = Row.Random(random, start.AddMilliseconds(i * 37));
             json.Append(row.ToJson()).Append('\n');
             csv.Append(row.ToCsv()).Append('\n');
+            ecs.Append(row.ToEcs()).Append('\n');
+            otlp.Append(row.ToOtlp()).Append('\n');
+            loki.Append(row.ToLoki()).Append('\n');
         }
 
         _jsonLines = Encoding.UTF8.GetBytes(json.ToString());
         _csv = Encoding.UTF8.GetBytes(csv.ToString());
+        _ecs = Encoding.UTF8.GetBytes(ecs.ToString());
+        _otlp = Encoding.UTF8.GetBytes(otlp.ToString());
+        _loki = Encoding.UTF8.GetBytes(loki.ToString());
         _apache = File.ReadAllBytes(BenchData.PathOf("apache", "apache_combined_10k.log"));
         var ssh = File.ReadAllText(BenchData.PathOf("loghub", "OpenSSH_2k.log")).TrimEnd('\n') + "\n";
         _syslog = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(ssh, Lines / 2_000)));
@@ -63,7 +75,7 @@ public class ParseBenchmarks
         // Five of the six loghub systems (10,000 lines, each layout read by the general recognisers).
         _loghub = Encoding.UTF8.GetBytes(string.Concat(new[] { "Apache", "HDFS", "HealthApp", "Linux", "Spark" }
             .Select(system => File.ReadAllText(BenchData.PathOf("loghub", $"{system}_2k.log")).TrimEnd('\n') + "\n")));
-        foreach (var (payload, format) in new[] { (_jsonLines, RawFormat.JsonLines), (_csv, RawFormat.Csv), (_apache, RawFormat.Apache), (_syslog, RawFormat.Text), (_loghub, RawFormat.Text) })
+        foreach (var (payload, format) in new[] { (_jsonLines, RawFormat.JsonLines), (_csv, RawFormat.Csv), (_apache, RawFormat.Apache), (_syslog, RawFormat.Text), (_loghub, RawFormat.Text), (_ecs, RawFormat.Ecs), (_otlp, RawFormat.Otlp), (_loki, RawFormat.Loki) })
         {
             if (Parse(payload, format) != Lines || _failures.Count != 0)
             {
@@ -106,6 +118,15 @@ public class ParseBenchmarks
     [Benchmark(Description = "Parse text, 5 loghub layouts (real)")]
     public int ParseLoghubText() => Parse(_loghub, RawFormat.Text);
 
+    [Benchmark(Description = "Parse Elasticsearch ECS documents (nested)")]
+    public int ParseEcs() => Parse(_ecs, RawFormat.Ecs);
+
+    [Benchmark(Description = "Parse OTLP log records")]
+    public int ParseOtlp() => Parse(_otlp, RawFormat.Otlp);
+
+    [Benchmark(Description = "Parse Loki entries (labels, text line)")]
+    public int ParseLoki() => Parse(_loki, RawFormat.Loki);
+
     private int Parse(byte[] payload, RawFormat format)
     {
         _events.Clear();
@@ -147,6 +168,48 @@ public class ParseBenchmarks
                 $"{Messages[random.Next(Messages.Length)]} (request {random.Next(1_000_000)})", sql,
                 sql is null ? null : Math.Round(random.NextDouble() * 300, 1), $"srv-{random.Next(8):D2}", $"tenant_{random.Next(20)}");
         }
+
+        /// <summary>What a shipper's elasticsearch output sends: ECS names, nested.</summary>
+        public string ToEcs() => JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["@timestamp"] = Timestamp.ToString("O", CultureInfo.InvariantCulture),
+            ["log"] = new Dictionary<string, object?> { ["level"] = Level },
+            ["message"] = Message,
+            ["service"] = new Dictionary<string, object?> { ["name"] = Service },
+            ["host"] = new Dictionary<string, object?> { ["name"] = Server },
+            ["http"] = new Dictionary<string, object?>
+            {
+                ["request"] = new Dictionary<string, object?> { ["method"] = Method },
+                ["response"] = new Dictionary<string, object?> { ["status_code"] = Status },
+            },
+            ["url"] = new Dictionary<string, object?> { ["path"] = Endpoint },
+            ["event"] = new Dictionary<string, object?> { ["duration"] = (long)(ResponseTimeMs * 1_000_000) },
+            ["user"] = new Dictionary<string, object?> { ["id"] = UserId },
+            ["client"] = new Dictionary<string, object?> { ["ip"] = ClientIp },
+        });
+
+        /// <summary>An OTLP log record as the gateway writes it from an export request.</summary>
+        public string ToOtlp() => JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["time_unix_nano"] = ((new DateTimeOffset(Timestamp).ToUnixTimeMilliseconds()) * 1_000_000).ToString(CultureInfo.InvariantCulture),
+            ["severity_number"] = Level.ToUpperInvariant() switch { "ERROR" => 17, "WARNING" or "WARN" => 13, "DEBUG" => 5, _ => 9 },
+            ["severity_text"] = Level,
+            ["body"] = Message,
+            ["trace_id"] = "5b8efff798038103d269b633813fc60c",
+            ["span_id"] = "eee19b7ec3c1b174",
+            ["scope"] = "Shop.Api",
+            ["attributes"] = new Dictionary<string, object?> { ["http.request.method"] = Method, ["url.path"] = Endpoint, ["http.response.status_code"] = Status, ["user.id"] = UserId },
+            ["resource"] = new Dictionary<string, object?> { ["service.name"] = Service, ["host.name"] = Server },
+        });
+
+        /// <summary>A Loki entry as the gateway writes it from a push: a log4j-style text line and its stream's labels.</summary>
+        public string ToLoki() => JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["ts"] = ((new DateTimeOffset(Timestamp).ToUnixTimeMilliseconds()) * 1_000_000).ToString(CultureInfo.InvariantCulture),
+            ["line"] = $"{Timestamp:yyyy-MM-dd HH:mm:ss,fff} {Level.ToUpperInvariant()} [main] {Method} {Endpoint} {Status} - {Message}",
+            ["labels"] = new Dictionary<string, object?> { ["app"] = Service, ["host"] = Server, ["env"] = "prod" },
+            ["metadata"] = new Dictionary<string, object?>(),
+        });
 
         public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, object?>
         {

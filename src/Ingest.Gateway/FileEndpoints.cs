@@ -25,7 +25,7 @@ internal static class FileEndpoints
         files.MapPost("/upload", UploadAsync)
             .WithName("UploadFile")
             .WithSummary("Upload a log file (multipart/form-data, field 'file', up to 100 MB).")
-            .WithDescription("Accepted types: .csv (with a header row), .json (array of objects or objects one after another), .jsonl/.ndjson, .log/.txt (access logs, syslog, application logs; detected line by line). ?format= (auto, json, jsonl, csv, apache, text, clef, gelf) reads the file in that format whatever its name. The file is streamed to the bus as it arrives; 201 answers with the file record, whose status then moves from processing to processed as the parser works through it (see GET /api/files/{id}).")
+            .WithDescription("Accepted types: .csv (with a header row), .json (array of objects or objects one after another), .jsonl/.ndjson, .log/.txt (access logs, syslog, application logs; detected line by line). ?format= (auto, json, jsonl, csv, apache, text, clef, gelf) reads the file in that format whatever its name. The file is streamed to disk and checked whole (size, record size, CSV quotes) before its records go to the bus, so a refused upload leaves nothing indexed or counted; 201 answers with the file record, whose status then moves from processing to processed as the parser works through it (see GET /api/files/{id}).")
             .Accepts<IFormFile>("multipart/form-data")
             .Produces<FileView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -169,7 +169,11 @@ internal static class FileEndpoints
 
     private static IResult Problem(int status, string title, string detail) => Results.Problem(statusCode: status, title: title, detail: detail);
 
-    /// <summary>One upload: bytes go to the blob store and, cut into raw records, to the bus as they arrive.</summary>
+    /// <summary>
+    /// One upload: the bytes go to the blob store as they arrive, cut into raw records on the way to check them (size
+    /// limits, record size, CSV quotes); only once the whole file has arrived and passed are its raw records read back
+    /// from the blob and appended to the bus. A refused upload, however it is framed, leaves nothing indexed or counted.
+    /// </summary>
     private sealed class FileUpload(RawWriter writer, IMetadataStore metadata, IFileBlobStore blobs, IngestOptions limits, TimeProvider time, string? uploadedBy)
     {
         public async Task<LogFile> RunAsync(Stream body, string fileName, SaasMonitor.Core.Events.RawFormat format, CancellationToken ct)
@@ -184,53 +188,62 @@ internal static class FileEndpoints
                 UploadedBy = uploadedBy,
             };
             await metadata.CreateFileAsync(file, ct).ConfigureAwait(false);
-            var chunker = new RawChunker(format, limits.ChunkBytes);
-            var chunks = new List<RawChunk>();
-            var chunkCount = 0;
+            var checker = new RawChunker(format, limits.ChunkBytes);
             try
             {
                 await using (var blob = blobs.Create(file.Id))
                 {
-                    var limited = new LimitedStream(body, limits.MaxUploadBytes, "file");
-                    var buffer = new byte[64 * 1024];
-                    int n;
-                    while ((n = await limited.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
-                    {
-                        await blob.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
-                        chunker.Write(buffer.AsSpan(0, n), chunks);
-                        if (chunks.Count >= ChunksPerAppend)
-                        {
-                            chunkCount += await AppendAsync(chunks, file.Id, ct).ConfigureAwait(false);
-                        }
-                    }
-
-                    chunker.Complete(chunks);
-                    chunkCount += await AppendAsync(chunks, file.Id, ct).ConfigureAwait(false);
+                    await PassAsync(new LimitedStream(body, limits.MaxUploadBytes, "file"), checker, blob, _ => Task.CompletedTask, ct).ConfigureAwait(false);
                 }
-
-                file = file with { Status = FileStatus.Processing, SizeBytes = chunker.Bytes, ChunkCount = chunkCount };
             }
             catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or RecordTooLargeException)
             {
-                file = file with
-                {
-                    Status = FileStatus.Error,
-                    SizeBytes = chunker.Bytes,
-                    ChunkCount = chunkCount,
-                    Error = chunkCount == 0 ? ex.Message : $"{ex.Message} The records before this point ({chunkCount} raw records) were accepted.",
-                };
+                file = file with { Status = FileStatus.Error, SizeBytes = checker.Bytes, ChunkCount = 0, Error = $"{ex.Message} Nothing of the file was accepted." };
+                await metadata.UpdateFileAsync(file, ct).ConfigureAwait(false);
+                return file;
             }
 
+            var chunkCount = 0;
+            await using (var stored = blobs.OpenRead(file.Id) ?? throw new InvalidOperationException($"The blob of file {file.Id} was just written and is gone."))
+            {
+                await PassAsync(stored, new RawChunker(format, limits.ChunkBytes), blob: null, async chunks =>
+                {
+                    await writer.AppendAsync(chunks, "upload", file.Id, key: null, ct).ConfigureAwait(false);
+                    chunkCount += chunks.Count;
+                }, ct).ConfigureAwait(false);
+            }
+
+            file = file with { Status = FileStatus.Processing, SizeBytes = checker.Bytes, ChunkCount = chunkCount };
             await metadata.UpdateFileAsync(file, ct).ConfigureAwait(false);
             return await metadata.GetFileAsync(file.Id, ct).ConfigureAwait(false) ?? file;
         }
 
-        private async Task<int> AppendAsync(List<RawChunk> chunks, string fileId, CancellationToken ct)
+        /// <summary>
+        /// Reads <paramref name="source"/> through <paramref name="chunker"/>, copying it to <paramref name="blob"/> when
+        /// given, and hands the raw records to <paramref name="take"/> a few at a time.
+        /// </summary>
+        private static async Task PassAsync(Stream source, RawChunker chunker, Stream? blob, Func<List<RawChunk>, Task> take, CancellationToken ct)
         {
-            await writer.AppendAsync(chunks, "upload", fileId, key: null, ct).ConfigureAwait(false);
-            var n = chunks.Count;
-            chunks.Clear();
-            return n;
+            var chunks = new List<RawChunk>();
+            var buffer = new byte[64 * 1024];
+            int n;
+            while ((n = await source.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+            {
+                if (blob is not null)
+                {
+                    await blob.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+                }
+
+                chunker.Write(buffer.AsSpan(0, n), chunks);
+                if (chunks.Count >= ChunksPerAppend)
+                {
+                    await take(chunks).ConfigureAwait(false);
+                    chunks.Clear();
+                }
+            }
+
+            chunker.Complete(chunks);
+            await take(chunks).ConfigureAwait(false);
         }
     }
 }

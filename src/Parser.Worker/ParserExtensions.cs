@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using SaasMonitor.Hosting;
 
 namespace Parser.Worker;
@@ -8,6 +9,10 @@ public static class ParserExtensions
     /// <summary>The parser worker: raw records → typed events and dead letters.</summary>
     public static WebApplicationBuilder AddParserWorker(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<ParsingOptions>()
+            .Bind(builder.Configuration.GetSection(ParsingOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddConsumerModule<ParserService>(PipelineModule.Parser, ParserService.GroupName, t => t.Raw);
         return builder;
     }

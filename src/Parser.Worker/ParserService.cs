@@ -18,7 +18,8 @@ namespace Parser.Worker;
 /// has one writer and its events stay in raw-offset order), sends records that cannot be parsed to the
 /// dead-letter topic with their bytes and the reason, and reports progress of uploaded files.
 /// </summary>
-internal sealed class ParserService(IMessageBus bus, IMetadataStore metadata, IOptions<SaasMonitorOptions> options, ILogger<ParserService> logger)
+internal sealed class ParserService(
+    IMessageBus bus, IMetadataStore metadata, IOptions<SaasMonitorOptions> options, IOptions<ParsingOptions> parsing, ILogger<ParserService> logger)
     : BatchConsumerService(bus, logger)
 {
     public const string GroupName = PipelineGroups.Parser;
@@ -31,7 +32,7 @@ internal sealed class ParserService(IMessageBus bus, IMetadataStore metadata, IO
     private static readonly MessageHeader[] EventHeaders = [MessageSchemas.Events.Header];
     private static readonly byte[] FirstAttempt = "1"u8.ToArray();
 
-    private readonly LogParser _parser = new();
+    private readonly LogParser _parser = new(parsing.Value.MultiLineStarts());
     private readonly List<LogEvent> _events = [];
     private readonly List<ParseFailure> _failures = [];
 

@@ -44,6 +44,7 @@ public static partial class HostDefaults
         builder.Services.AddSingleton<ConsumerLagMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsumerLagMonitor>());
         builder.Services.AddSingleton<DiskSpace>();
+        builder.Services.AddRequestTargetLimit();
         builder.Services.AddEngineHealthChecks();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemMapping>();
@@ -79,6 +80,7 @@ public static partial class HostDefaults
 
     public static WebApplication MapSaasMonitorDefaults(this WebApplication app)
     {
+        app.UseRequestTargetLimit();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseReferenceHttpMetrics();

@@ -1,10 +1,13 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using SaasMonitor.Core;
+using SaasMonitor.Core.Bus;
 
 namespace SaasMonitor.EndToEnd;
 
-/// <summary>Uploads past SaasMonitor:Ingest:MaxUploadBytes and records past ChunkBytes are refused with 413.</summary>
+/// <summary>Uploads past SaasMonitor:Ingest:MaxUploadBytes and records past ChunkBytes are refused with 413, URIs past 8 KiB with 414.</summary>
 public sealed class LimitTests(LimitTests.SmallLimitsHost fixture) : IClassFixture<LimitTests.SmallLimitsHost>
 {
     private const int Limit = 64 * 1024;
@@ -29,6 +32,51 @@ public sealed class LimitTests(LimitTests.SmallLimitsHost fixture) : IClassFixtu
             .Single(f => f.GetProperty("filename").GetString() == "too-big.log");
         file.GetProperty("status").GetString().Should().Be("error");
         file.GetProperty("error").GetString().Should().Contain("limit");
+    }
+
+    [Fact]
+    public async Task A_chunked_upload_refused_for_size_leaves_nothing_written_indexed_or_counted()
+    {
+        var lines = new StringBuilder();
+        for (var i = 0; lines.Length <= 3 * Limit; i++)
+        {
+            lines.Append("2024-01-15 10:30:00 INFO chunked-over-limit line ").Append(i).Append('\n');
+        }
+
+        var held = await RawRecordsHeldAsync();
+        using var form = new MultipartFormDataContent();
+
+        // A stream of unknown length: the request is sent chunked, with no Content-Length to refuse it by.
+        var file = new StreamContent(new UnknownLengthStream(Encoding.UTF8.GetBytes(lines.ToString())));
+        file.Headers.ContentType = new("application/octet-stream");
+        form.Add(file, "file", "chunked-too-big.log");
+        using var response = await _host.Client.PostAsync("/api/upload", form);
+
+        response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        response.RequestMessage!.Content!.Headers.ContentLength.Should().BeNull("the upload was chunked");
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString().Should().Contain("Nothing of the file was accepted");
+        (await RawRecordsHeldAsync()).Should().Be(held, "nothing of a refused upload reaches the bus, so nothing is indexed or counted");
+        (await _host.TotalAsync("q=" + Uri.EscapeDataString("\"chunked-over-limit\""))).Should().Be(0);
+    }
+
+    private async Task<long> RawRecordsHeldAsync() =>
+        (await _host.Services.GetRequiredService<IMessageBus>().GetWatermarksAsync(Topics.Raw, CancellationToken.None)).Sum(w => w.High);
+
+    /// <summary>Bytes read as a stream that cannot tell its length.</summary>
+    private sealed class UnknownLengthStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+
+    [Theory]
+    [InlineData(10_000)]
+    [InlineData(60_000)]
+    public async Task A_uri_over_the_limit_is_refused_with_414_and_the_reason(int length)
+    {
+        using var response = await _host.Client.GetAsync("/api/search?q=" + new string('a', length));
+
+        response.StatusCode.Should().Be(HttpStatusCode.RequestUriTooLong);
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString().Should().Contain("over the limit of 8192");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Text.Unicode;
 using SaasMonitor.Core.Events;
 
@@ -12,6 +13,7 @@ namespace Parser.Worker.Parsing;
 /// </summary>
 public sealed partial class LogParser
 {
+    private readonly IReadOnlyDictionary<string, Regex> _multiLineStarts;
     private EventBuilder _builder = new();
 
     // The event being joined from several lines (multi-line text): its builder, and where it sits in the payload.
@@ -21,6 +23,10 @@ public sealed partial class LogParser
     private RawContext _context;
     private ICollection<LogEvent> _events = [];
     private ICollection<ParseFailure> _failures = [];
+    private Regex? _multiLineStart;
+
+    /// <param name="multiLineStarts">Per source, what a line that starts a new event matches (see <see cref="TryContinue"/>).</param>
+    public LogParser(IReadOnlyDictionary<string, Regex>? multiLineStarts = null) => _multiLineStarts = multiLineStarts ?? new Dictionary<string, Regex>();
 
     /// <summary>
     /// Parses every record of <paramref name="payload"/>, adding one event or one failure per non-blank record.
@@ -36,6 +42,7 @@ public sealed partial class LogParser
         }
 
         _context = context;
+        _multiLineStart = context.Source is { } source ? _multiLineStarts.GetValueOrDefault(source) : null;
         _events = events;
         _failures = failures;
         try
@@ -199,6 +206,19 @@ public sealed partial class LogParser
     {
         var open = _openEvent;
         var fits = open.Start >= 0 && open.Lines < MultiLine.MaxLines && end - open.Start <= MultiLine.MaxBytes && _open.ErrorType is null;
+        if (_multiLineStart is not null)
+        {
+            // The source's own rule: a line that does not match its start pattern continues the event.
+            if (fits && !StartsEvent(_multiLineStart, line))
+            {
+                _openEvent = open with { End = end, Lines = open.Lines + 1 };
+                return true;
+            }
+
+            ParseLine(line, format, validUtf8);
+            return false;
+        }
+
         if (fits && MultiLine.IsContinuation(line))
         {
             _openEvent = open with { End = end, Lines = open.Lines + 1 };
@@ -214,6 +234,19 @@ public sealed partial class LogParser
         }
 
         return false;
+    }
+
+    /// <summary>Whether <paramref name="line"/> matches a source's start pattern; a match that takes too long counts as one.</summary>
+    private static bool StartsEvent(Regex start, ReadOnlySpan<byte> line)
+    {
+        try
+        {
+            return start.IsMatch(Encoding.UTF8.GetString(line));
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return true;
+        }
     }
 
     /// <summary>Emits the open event and makes the line just parsed the new open one (a rejected line is emitted at once).</summary>

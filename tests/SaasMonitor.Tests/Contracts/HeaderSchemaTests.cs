@@ -62,7 +62,7 @@ public sealed class HeaderSchemaTests : IAsyncLifetime
     public async Task Dead_letters_and_events_written_by_the_parser_name_and_follow_their_schemas()
     {
         await AppendAsync("{\"level\":\"info\",\"message\":\"ok\"}\n{\"level\":\n");
-        var parser = new ParserService(_bus, await MetadataAsync(), _options, NullLogger<ParserService>.Instance);
+        var parser = new ParserService(_bus, await MetadataAsync(), _options, Options.Create(new ParsingOptions()), NullLogger<ParserService>.Instance);
         await parser.StartAsync(TestContext.Current.CancellationToken);
         try
         {
