@@ -2,7 +2,7 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY . .
-RUN for module in Ingest.Gateway Parser.Worker Indexer.Worker Aggregator.Worker Dashboard.Web SaasMonitor; do \
+RUN for module in Ingest.Gateway Parser.Worker Indexer.Worker Aggregator.Worker Alerting.Worker Dashboard.Web SaasMonitor; do \
       dotnet publish "src/$module" -c Release -o "/app/$module" || exit 1; \
     done
 

@@ -190,13 +190,13 @@ internal static class PipelineLoad
         return Encoding.UTF8.GetBytes(sb.ToString());
     }
 
-    private static async Task<long> TotalAsync(HttpClient client, string path, string property = "total")
+    internal static async Task<long> TotalAsync(HttpClient client, string path, string property = "total")
     {
         using var doc = JsonDocument.Parse(await client.GetStringAsync(path));
         return doc.RootElement.GetProperty(property).GetInt64();
     }
 
-    private static double Percentile(List<double> sorted, double q) =>
+    internal static double Percentile(List<double> sorted, double q) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))];
 
     internal static int Arg(string[] args, string name, int fallback) =>

@@ -6,7 +6,7 @@ namespace SaasMonitor.Benchmarks;
 // (InternalsVisibleTo), which a top-level Program here would collide with (CS0436).
 public static class Program
 {
-    /// <summary>"pipeline ...": the end-to-end load benchmark; "scale ...": search and KPI latency at 10M events; "kafka ...": parser and indexer throughput over Kafka; "cost ...": ingest cost against ClickHouse; anything else: BenchmarkDotNet.</summary>
+    /// <summary>"pipeline ...": the end-to-end load benchmark; "scale ...": search and KPI latency at 10M events; "kafka ...": parser and indexer throughput over Kafka; "cost ...": ingest cost against ClickHouse; "alert-latency": breaching event ingested → notification received; anything else: BenchmarkDotNet.</summary>
     public static async Task<int> Main(string[] args)
     {
         switch (args.FirstOrDefault())
@@ -19,6 +19,8 @@ public static class Program
                 return await KafkaStageLoad.RunAsync(args[1..]);
             case "cost":
                 return await CostLoad.RunAsync(args[1..]);
+            case "alert-latency":
+                return await AlertLatencyLoad.RunAsync(args[1..]);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

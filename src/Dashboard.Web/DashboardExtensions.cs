@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
+using Scalar.AspNetCore;
 using SaasMonitor.Core.Identity;
 using SaasMonitor.Core.Bus;
 using SaasMonitor.Hosting;
@@ -56,6 +57,16 @@ public static class DashboardExtensions
         app.MapAccountAdministration();
         app.MapPages();
         app.MapStaticAssets().AllowAnonymous();
+
+        // The API reference's page starts with an inline script: the response's policy allows that one script by nonce.
+        app.MapScalarApiReference("/docs", (options, http) => options
+                .WithTitle("SaasMonitor API")
+                .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+                .DisableAgent()
+                .HideDeveloperTools()
+                .DisableDefaultFonts()
+                .WithNonce(SecurityHeaders.ScriptNonce(http)))
+            .RequireAuthorization(Policies.Viewer);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization(Policies.Viewer);
         return app;
     }

@@ -1,7 +1,8 @@
+using Alerting.Worker;
 using Dashboard.Web;
 using SaasMonitor.Engines;
 using SaasMonitor.Hosting;
 
-var app = WebApplication.CreateBuilder(args).AddSaasMonitorDefaults().AddEngines().AddDashboard().Build();
-app.MapSaasMonitorDefaults().MapDashboard();
+var app = WebApplication.CreateBuilder(args).AddSaasMonitorDefaults().AddEngines().AddDashboard().AddAlertingApi().Build();
+app.MapSaasMonitorDefaults().MapDashboard().MapAlerting();
 app.Run();

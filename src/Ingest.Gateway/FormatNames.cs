@@ -14,6 +14,7 @@ internal static class FormatNames
         "text" or "plain" or "syslog" => RawFormat.Text,
         "clef" => RawFormat.Clef,
         "gelf" => RawFormat.Gelf,
+        "ecs" => RawFormat.Ecs,
         "auto" or "" => RawFormat.Auto,
         _ => null,
     };

@@ -1,3 +1,4 @@
+using Ingest.Gateway.Elasticsearch;
 using Ingest.Gateway.Listeners;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +9,7 @@ namespace Ingest.Gateway;
 
 public static class GatewayExtensions
 {
-    /// <summary>The ingest gateway: POST /api/ingest, Seq's /api/events/raw, GELF (HTTP, TCP, UDP), the syslog listeners, file uploads and the files API.</summary>
+    /// <summary>The ingest gateway: POST /api/ingest, Seq's /api/events/raw, GELF (HTTP, TCP, UDP), Elasticsearch's _bulk, the syslog listeners, file uploads and the files API.</summary>
     public static WebApplicationBuilder AddIngestGateway(this WebApplicationBuilder builder)
     {
         builder.Services.AddPipelineModule(PipelineModule.Gateway);
@@ -18,6 +19,7 @@ public static class GatewayExtensions
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RawWriter>();
+        builder.Services.AddSingleton<IdempotentIngest>();
         builder.Services.AddOptions<DemoOptions>()
             .Bind(builder.Configuration.GetSection(DemoOptions.Section))
             .ValidateDataAnnotations()
@@ -40,6 +42,7 @@ public static class GatewayExtensions
     {
         app.MapIngest();
         app.MapShipperInputs();
+        app.MapElasticsearch();
         app.MapFiles();
         return app;
     }

@@ -328,6 +328,11 @@ internal sealed class RawChunker
     };
 }
 
-/// <summary>One log record is larger than a raw record may be (answered with 413).</summary>
-internal sealed class RecordTooLargeException(int limit)
-    : Exception($"A single log record is larger than the limit of {limit} bytes (SaasMonitor:Ingest:ChunkBytes).");
+/// <summary>One log record is larger than a raw record may be, or a body once inflated larger than allowed (answered with 413).</summary>
+internal sealed class RecordTooLargeException(string message) : Exception(message)
+{
+    public RecordTooLargeException(int limit)
+        : this($"A single log record is larger than the limit of {limit} bytes (SaasMonitor:Ingest:ChunkBytes).")
+    {
+    }
+}

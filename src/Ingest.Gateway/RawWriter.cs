@@ -9,7 +9,7 @@ using SaasMonitor.Hosting;
 namespace Ingest.Gateway;
 
 /// <summary>Appends raw records to the raw topic, stamped with their source, file and receive time; returns once they are durable.</summary>
-internal sealed class RawWriter(IMessageBus bus, IOptions<SaasMonitorOptions> options, TimeProvider time)
+internal sealed class RawWriter(IMessageBus bus, IOptions<SaasMonitorOptions> options, TimeProvider time, DiskSpace disk)
 {
     private static readonly KeyValuePair<string, object?> Stage = PipelineMetrics.Stage("gateway");
 
@@ -43,6 +43,7 @@ internal sealed class RawWriter(IMessageBus bus, IOptions<SaasMonitorOptions> op
         }
 
         await bus.ProduceAsync(options.Value.Topics.Raw, messages, ct).ConfigureAwait(false);
+        disk.ReportWritten();
         PipelineMetrics.EventsOut.Add(chunks.Sum(c => c.Records), Stage);
     }
 

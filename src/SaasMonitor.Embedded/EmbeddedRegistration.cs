@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using SaasMonitor.Core.Alerting;
 using SaasMonitor.Core.Bus;
 using SaasMonitor.Core.Caching;
 using SaasMonitor.Core.Identity;
@@ -47,7 +48,7 @@ public static class EmbeddedRegistration
     }
 
     /// <summary>
-    /// KPI windows, files, saved searches and history, and identity in the SQLite database data/saasmon.db (which other
+    /// KPI windows, files, saved searches and history, identity, and alert rules, state and outbox in the SQLite database data/saasmon.db (which other
     /// processes of the host may open beside the server); uploaded files' bytes in data/files.
     /// </summary>
     public static IHostApplicationBuilder AddEmbeddedStores(this IHostApplicationBuilder builder)
@@ -61,6 +62,7 @@ public static class EmbeddedRegistration
         builder.Services.AddSingleton<IKpiStore>(sp => new SqliteKpiStore(sp.GetRequiredService<SqliteOptions>()));
         builder.Services.AddSingleton<IMetadataStore>(sp => new SqliteMetadataStore(sp.GetRequiredService<SqliteOptions>()));
         builder.Services.AddSingleton<IIdentityStore>(sp => new SqliteIdentityStore(sp.GetRequiredService<SqliteOptions>()));
+        builder.Services.AddSingleton<IAlertStore>(sp => new SqliteAlertStore(sp.GetRequiredService<SqliteOptions>()));
         builder.Services.AddSingleton<IFileBlobStore>(sp => new DirectoryBlobStore(Options(sp).Folder("files")));
         return builder;
     }

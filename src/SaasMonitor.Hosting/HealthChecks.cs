@@ -32,13 +32,15 @@ internal static class HealthChecks
             return Task.FromResult("reachable");
         }))
         .Add(Check("metadata_store", async (sp, ct) =>
-            $"{await sp.GetRequiredService<IMetadataStore>().CountFilesAsync(ct).ConfigureAwait(false)} files"));
+            $"{await sp.GetRequiredService<IMetadataStore>().CountFilesAsync(ct).ConfigureAwait(false)} files"))
+        .Add(Check("disk", (sp, _) => Task.FromResult(sp.GetRequiredService<DiskSpace>().Check())));
 
     public static void MapEngineHealth(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = r => r.Tags.Contains(Ready) }).AllowAnonymous();
         app.MapGet("/api/health", ApiHealthAsync)
+            .WithTags("Health")
             .WithName("Health")
             .WithSummary("Status and response time of every engine, consumer lag and process figures.")
             .RequireAuthorization(Security.Policies.Viewer);

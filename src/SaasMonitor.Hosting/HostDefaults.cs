@@ -36,17 +36,23 @@ public static partial class HostDefaults
             .ValidateDataAnnotations()
             .Validate<IEnumerable<PipelineModule>>(
                 (o, modules) => o.Bus != SaasMonitorOptions.EmbeddedBus || PipelineModule.All.All(m => modules.Any(x => x.Name == m)),
-                "The embedded bus lives inside one process, so every module (gateway, parser, indexer, aggregator, dashboard) must run in it: start `saasmon`, or configure a shared bus such as Kafka.")
+                "The embedded bus lives inside one process, so every module (gateway, parser, indexer, aggregator, dashboard, alerting) must run in it: start `saasmon`, or configure a shared bus such as Kafka.")
             .ValidateOnStart();
 
         builder.Services.AddSaasMonitorSecurity(builder.Configuration);
         builder.Services.AddHostedService<TopicSetup>();
         builder.Services.AddSingleton<ConsumerLagMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConsumerLagMonitor>());
+        builder.Services.AddSingleton<DiskSpace>();
         builder.Services.AddEngineHealthChecks();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemMapping>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "SaasMonitor API";
+            document.Info.Description = ApiIntroduction;
+            return Task.CompletedTask;
+        }));
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
@@ -87,6 +93,13 @@ public static partial class HostDefaults
         app.Lifetime.ApplicationStarted.Register(() => PrintUrls(app));
         return app;
     }
+
+    private const string ApiIntroduction =
+        "Everything the dashboard does, over HTTP: send logs (batches, files and the protocols shippers speak), search events " +
+        "with Lucene syntax, read KPIs and charts, manage files, dead letters, alerts, users, tokens and keys. Authenticate " +
+        "with a personal API token (`Authorization: Bearer smt_…`, from the Account page or `saasmon tokens create`), with an " +
+        "ingest key for sending logs (`X-Api-Key: smk_…`), or with the dashboard's session cookie plus the `X-CSRF-Token` " +
+        "header for changes. Errors are RFC 9457 problem details with the reason in `detail`.";
 
     private static void PrintUrls(WebApplication app)
     {

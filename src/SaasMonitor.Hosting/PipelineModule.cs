@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace SaasMonitor.Hosting;
 
-/// <summary>A pipeline module this process runs (gateway, parser, indexer, aggregator, dashboard).</summary>
+/// <summary>A pipeline module this process runs (gateway, parser, indexer, aggregator, dashboard, alerting).</summary>
 public sealed record PipelineModule(string Name)
 {
     public const string Gateway = "gateway";
@@ -13,8 +13,9 @@ public sealed record PipelineModule(string Name)
     public const string Indexer = "indexer";
     public const string Aggregator = "aggregator";
     public const string Dashboard = "dashboard";
+    public const string Alerting = "alerting";
 
-    public static readonly IReadOnlyList<string> All = [Gateway, Parser, Indexer, Aggregator, Dashboard];
+    public static readonly IReadOnlyList<string> All = [Gateway, Parser, Indexer, Aggregator, Dashboard, Alerting];
 }
 
 /// <summary>A consumer group a module runs, watched for lag.</summary>

@@ -35,6 +35,10 @@ public sealed class SaasMonitorOptions : IValidatableObject
     [Range(0, 36500)]
     public int EventRetentionDays { get; set; }
 
+    /// <summary>Free space on the data folder's disk under which readiness reports the disk down.</summary>
+    [Range(0, long.MaxValue)]
+    public long MinFreeDiskBytes { get; set; } = 64L * 1024 * 1024;
+
     public TopicNames Topics { get; set; } = new();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -1,4 +1,5 @@
 using Aggregator.Worker;
+using Alerting.Worker;
 using Dashboard.Web;
 using Indexer.Worker;
 using Ingest.Gateway;
@@ -40,10 +41,11 @@ public static class AllInOne
             .AddParserWorker()
             .AddIndexerWorker()
             .AddAggregatorWorker()
-            .AddDashboard();
+            .AddDashboard()
+            .AddAlerting();
         configure?.Invoke(builder);
         var app = builder.Build();
-        app.MapSaasMonitorDefaults().MapIngestGateway().MapDashboard();
+        app.MapSaasMonitorDefaults().MapIngestGateway().MapDashboard().MapAlerting();
         return app;
     }
 }

@@ -134,6 +134,11 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByTestId("engines")).ToContainTextAsync("events indexed");
         await ShotAsync(page, "system");
 
+        await page.GotoAsync(Url("/docs"));
+        await Assertions.Expect(page.GetByText("Dead letters").First).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        (await page.TitleAsync()).Should().Be("SaasMonitor API");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "api-docs.png") });
+
         await page.GotoAsync(Url("/account"));
         await Assertions.Expect(page.GetByText("My API tokens")).ToBeVisibleAsync();
         await ShotAsync(page, "account");
@@ -142,6 +147,72 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         _violations.Should().BeEmpty(
             "no dialog opened, the browser reported no CSP violation or script error, and axe found no serious accessibility violation: {0}",
             string.Join(Environment.NewLine, _violations));
+    }
+
+    [Fact]
+    public async Task The_search_page_shows_an_event_among_its_surroundings_copies_it_as_json_and_pages_a_virtualised_table_with_chosen_columns_and_exports_it()
+    {
+        // One event a second from one server, the seventh with a field of its own; and more events from another server than a first page holds.
+        var start = DateTimeOffset.UtcNow.AddMinutes(-30);
+        var lines = string.Join('\n', Enumerable.Range(0, 15).Select(i =>
+            $$"""{"timestamp":"{{start.AddSeconds(i):O}}","level":"{{(i == 7 ? "error" : "info")}}","server":"ctx-1","message":"step {{i}}"{{(i == 7 ? ",\"region\":\"eu-west\"" : "")}}}"""));
+        var bulk = string.Join('\n', Enumerable.Range(0, 230).Select(i =>
+            $$"""{"timestamp":"{{start.AddSeconds(i):O}}","level":"{{(i % 10 == 0 ? "error" : "info")}}","server":"bulk-1","tenant_id":"t{{i % 3}}","message":"bulk {{i}}"}"""));
+        (await _host.IngestAsync(lines + "\n" + bulk + "\n", "application/x-ndjson")).EnsureSuccessStatusCode();
+        await Eventually.HoldsAsync(async () => await _host.TotalAsync("q=server:ctx-1 OR server:bulk-1") == 245, TimeSpan.FromSeconds(30), "the servers' events indexed");
+
+        var page = await SignInAsync(TestUsers.AdminName, TestUsers.AdminPassword);
+        await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        await page.GotoAsync(Url("/search?q=" + Uri.EscapeDataString("server:ctx-1")));
+        await Assertions.Expect(page.GetByTestId("total")).ToContainTextAsync("15 events");
+        await ClickUntilAsync(page.Locator("tr", new() { HasText = "step 7" }).Last, page.GetByRole(AriaRole.Dialog, new() { Name = "Event" }));
+        await Assertions.Expect(page.GetByTestId("extra-fields")).ToContainTextAsync("region");
+        await Assertions.Expect(page.GetByTestId("extra-fields")).ToContainTextAsync("eu-west");
+        await Assertions.Expect(page.GetByTestId("raw-line")).ToContainTextAsync("\"message\":\"step 7\"");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Surrounding events" }).ClickAsync();
+        var around = page.GetByTestId("surrounding").Locator("tr");
+        await Assertions.Expect(around).ToHaveCountAsync(11);
+        (await around.AllInnerTextsAsync()).Select(t => t.Split("step ")[1].Trim()).Should().Equal("2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
+        await Assertions.Expect(page.GetByTestId("surrounding").Locator("tr[aria-current=true]")).ToContainTextAsync("step 7");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Copy as JSON" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("copy-status")).ToHaveTextAsync("Copied the event as JSON.");
+        var copied = System.Text.Json.JsonDocument.Parse(await page.EvaluateAsync<string>("() => navigator.clipboard.readText()")).RootElement;
+        copied.GetProperty("message").GetString().Should().Be("step 7");
+        copied.GetProperty("server").GetString().Should().Be("ctx-1");
+        copied.GetProperty("extra").GetProperty("region").GetString().Should().Be("eu-west");
+        await ShotAsync(page, "search-surrounding");
+        await page.Keyboard.PressAsync("Escape");
+
+        // More hits than the first page: the table renders only the rows in view, loads the next page on demand, and
+        // shows the columns the user chose, also after a reload.
+        await page.GotoAsync(Url("/search?q=" + Uri.EscapeDataString("server:bulk-1")));
+        await Assertions.Expect(page.GetByTestId("loaded")).ToHaveTextAsync("Showing 200 of 230");
+        (await page.Locator(".results tbody tr").CountAsync()).Should().BeLessThan(100, "only the rows in view are rendered");
+        await Assertions.Expect(page.Locator(".results tr.level-row-ERROR").First).ToBeVisibleAsync();
+        var more = page.GetByRole(AriaRole.Button, new() { Name = "Load the next 1,000" });
+        await ClickUntilAsync(more, page.GetByText("Showing 230 of 230"));
+        await Assertions.Expect(more).ToHaveCountAsync(0);
+        await page.GetByTestId("columns").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Tenant" }).ClickAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(page.Locator(".results th", new() { HasText = "Tenant" })).ToBeVisibleAsync();
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator(".results th", new() { HasText = "Tenant" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".results td", new() { HasText = "t2" }).First).ToBeVisibleAsync();
+
+        // The export of the current search, counted as it downloads, then saved.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Export CSV" }).ClickAsync());
+        await Assertions.Expect(page.GetByTestId("export-status")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^Exported 230 events \(\d+\.\d KB\) to saasmonitor-export\.csv\.$"));
+        download.SuggestedFilename.Should().Be("saasmonitor-export.csv");
+        var csv = await File.ReadAllLinesAsync(await download.PathAsync());
+        csv.Should().HaveCount(231);
+        csv[0].Should().StartWith("timestamp,level,");
+        csv.Skip(1).Should().OnlyContain(line => line.Contains(",bulk-1,", StringComparison.Ordinal));
+        await ShotAsync(page, "search-results");
+
+        _violations.Should().BeEmpty(string.Join(Environment.NewLine, _violations));
     }
 
     [Fact]

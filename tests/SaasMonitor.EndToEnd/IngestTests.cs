@@ -137,6 +137,39 @@ public sealed class IngestTests : IAsyncLifetime
         JsonDocument.Parse(await accepted.Content.ReadAsStringAsync()).RootElement.GetProperty("accepted").GetInt64().Should().Be(2_000);
     }
 
+    [Fact]
+    public async Task A_batch_retried_with_its_idempotency_key_is_answered_again_and_written_once()
+    {
+        const string batch = """
+            {"message":"idempotent one","service":"idem"}
+            {"message":"idempotent two","service":"idem"}
+            """;
+        var key = Guid.NewGuid().ToString();
+        var held = await RawRecordsHeldAsync();
+
+        using var first = await PostWithKeyAsync(batch, key);
+        using var retry = await PostWithKeyAsync(batch, key);
+        using var reused = await PostWithKeyAsync("""{"message":"other content","service":"idem"}""", key);
+        using var tooLong = await PostWithKeyAsync(batch, new string('k', 256));
+
+        first.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        retry.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        retry.Headers.GetValues("Idempotent-Replayed").Should().Equal("true");
+        (await retry.Content.ReadAsStringAsync()).Should().Be(await first.Content.ReadAsStringAsync());
+        reused.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await reused.Content.ReadAsStringAsync()).Should().Contain("other content");
+        tooLong.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await RawRecordsHeldAsync()).Should().Be(held + 1, "the batch is one raw record, written once");
+        await Eventually.HoldsAsync(async () => await _host.TotalAsync("service=idem") == 2, TimeSpan.FromSeconds(20), "the batch's two events searchable");
+    }
+
+    private async Task<HttpResponseMessage> PostWithKeyAsync(string body, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/ingest") { Content = new StringContent(body, Encoding.UTF8, "application/x-ndjson") };
+        request.Headers.Add("Idempotency-Key", key);
+        return await _host.Client.SendAsync(request);
+    }
+
     private async Task<HttpResponseMessage> PostGzipAsync(byte[] body)
     {
         using var content = new ByteArrayContent(body);

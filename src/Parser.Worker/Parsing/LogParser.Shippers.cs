@@ -46,13 +46,23 @@ public sealed partial class LogParser
                 return;
             }
 
-            if (format == LineFormat.Gelf)
+            switch (format)
             {
-                ReadGelf(root);
-            }
-            else
-            {
-                ReadClef(root);
+                case LineFormat.Gelf:
+                    ReadGelf(root);
+                    break;
+                case LineFormat.Ecs:
+                    ReadEcs(root);
+                    break;
+                case LineFormat.Otlp:
+                    ReadOtlp(root);
+                    break;
+                case LineFormat.Loki:
+                    ReadLoki(root);
+                    break;
+                default:
+                    ReadClef(root);
+                    break;
             }
         }
     }

@@ -64,6 +64,15 @@ public sealed partial class LogParser
                 case RawFormat.Gelf:
                     ParseLines(payload, LineFormat.Gelf, validUtf8);
                     break;
+                case RawFormat.Ecs:
+                    ParseLines(payload, LineFormat.Ecs, validUtf8);
+                    break;
+                case RawFormat.Otlp:
+                    ParseLines(payload, LineFormat.Otlp, validUtf8);
+                    break;
+                case RawFormat.Loki:
+                    ParseLines(payload, LineFormat.Loki, validUtf8);
+                    break;
                 default:
                     ParseLines(payload, LineFormat.ApacheOrText, validUtf8);
                     break;
@@ -78,7 +87,7 @@ public sealed partial class LogParser
 
     /// <summary>
     /// The format a <see cref="RawRecordHeaders.Format"/> header names: "json", "jsonl"/"ndjson", "csv",
-    /// "apache"/"nginx"/"combined", "text"/"plain", "clef", "gelf"; null, "" or "auto" mean detect.
+    /// "apache"/"nginx"/"combined", "text"/"plain", "clef", "gelf", "ecs", "otlp", "loki"; null, "" or "auto" mean detect.
     /// </summary>
     /// <exception cref="ArgumentException">The name is none of these.</exception>
     public static RawFormat FormatFromName(string? name) => name?.Trim().ToLowerInvariant() switch
@@ -91,8 +100,11 @@ public sealed partial class LogParser
         "text" or "plain" => RawFormat.Text,
         "clef" => RawFormat.Clef,
         "gelf" => RawFormat.Gelf,
+        "ecs" => RawFormat.Ecs,
+        "otlp" => RawFormat.Otlp,
+        "loki" => RawFormat.Loki,
         _ => throw new ArgumentException(
-            $"Unknown raw record format '{name}'. Expected one of: auto, json, jsonl, ndjson, csv, apache, nginx, combined, text, plain, clef, gelf.",
+            $"Unknown raw record format '{name}'. Expected one of: auto, json, jsonl, ndjson, csv, apache, nginx, combined, text, plain, clef, gelf, ecs, otlp, loki.",
             nameof(name)),
     };
 
@@ -137,6 +149,9 @@ public sealed partial class LogParser
         ApacheOrText,
         Clef,
         Gelf,
+        Ecs,
+        Otlp,
+        Loki,
     }
 
     private void ParseLines(ReadOnlySpan<byte> payload, LineFormat format, bool validUtf8)
@@ -248,7 +263,7 @@ public sealed partial class LogParser
     {
         _builder.Reset();
         var invalidUtf8 = !validUtf8 && !Utf8.IsValid(line);
-        if (invalidUtf8 && format is LineFormat.Json or LineFormat.Clef or LineFormat.Gelf)
+        if (invalidUtf8 && format is LineFormat.Json or LineFormat.Clef or LineFormat.Gelf or LineFormat.Ecs or LineFormat.Otlp or LineFormat.Loki)
         {
             FailInvalidUtf8();
             return;
@@ -281,6 +296,9 @@ public sealed partial class LogParser
                 break;
             case LineFormat.Clef:
             case LineFormat.Gelf:
+            case LineFormat.Ecs:
+            case LineFormat.Otlp:
+            case LineFormat.Loki:
                 ReadObjectLine(line, format);
                 break;
             default:

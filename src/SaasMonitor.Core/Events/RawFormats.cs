@@ -12,6 +12,9 @@ public static class RawFormats
         RawFormat.Text => "text",
         RawFormat.Clef => "clef",
         RawFormat.Gelf => "gelf",
+        RawFormat.Ecs => "ecs",
+        RawFormat.Otlp => "otlp",
+        RawFormat.Loki => "loki",
         _ => "auto",
     };
 

@@ -51,4 +51,16 @@ public enum RawFormat
     Clef,
     /// <summary>Graylog Extended Log Format: one GELF JSON object per line (<c>short_message</c>, <c>level</c>, <c>host</c>, <c>_</c>-fields ...).</summary>
     Gelf,
+    /// <summary>
+    /// Elasticsearch documents (what Elasticsearch's <c>_bulk</c> API indexes), one JSON object per line, ECS field names
+    /// nested or dotted (<c>@timestamp</c>, <c>log.level</c>, <c>service.name</c> ...); <c>_index</c> names the index it was sent to.
+    /// </summary>
+    Ecs,
+    /// <summary>
+    /// OpenTelemetry log records, one JSON object per line as the gateway writes them from OTLP/HTTP: <c>time_unix_nano</c>,
+    /// <c>severity_number</c>, <c>severity_text</c>, <c>body</c>, <c>trace_id</c>, <c>span_id</c>, <c>attributes</c>, <c>resource</c> ...
+    /// </summary>
+    Otlp,
+    /// <summary>Loki log entries, one JSON object per line as the gateway writes them from a push: <c>ts</c> (Unix ns), <c>line</c>, <c>labels</c>, <c>metadata</c>.</summary>
+    Loki,
 }

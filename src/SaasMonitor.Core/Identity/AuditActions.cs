@@ -22,4 +22,12 @@ public static class AuditActions
     public const string FileDeleted = "file_deleted";
     public const string Replay = "replay";
     public const string Redrive = "redrive";
+    public const string AlertRuleSaved = "alert_rule_saved";
+    public const string AlertRuleDeleted = "alert_rule_deleted";
+    public const string AlertRulesImported = "alert_rules_imported";
+    public const string AlertChannelSaved = "alert_channel_saved";
+    public const string AlertChannelDeleted = "alert_channel_deleted";
+    public const string AlertChannelTested = "alert_channel_tested";
+    public const string SilenceCreated = "silence_created";
+    public const string SilenceDeleted = "silence_deleted";
 }

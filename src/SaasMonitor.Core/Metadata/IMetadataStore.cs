@@ -1,6 +1,6 @@
 namespace SaasMonitor.Core.Metadata;
 
-/// <summary>Files, saved searches and search history. Implemented by the embedded SQLite store and by MongoDB.</summary>
+/// <summary>Files, saved searches, search history and ingest receipts. Implemented by the embedded SQLite store and by MongoDB.</summary>
 public interface IMetadataStore
 {
     Task CreateFileAsync(LogFile file, CancellationToken ct);
@@ -42,7 +42,22 @@ public interface IMetadataStore
 
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<SearchHistoryEntry>> ListSearchHistoryAsync(string? owner, int take, CancellationToken ct);
+
+    /// <summary>
+    /// Keeps the receipt of an ingest request sent with an idempotency key unless one is kept for its key already (the
+    /// first wins), and forgets receipts taken before <paramref name="forgetBefore"/>. Returns the receipt kept for the key.
+    /// </summary>
+    Task<IngestReceipt> KeepIngestReceiptAsync(IngestReceipt receipt, DateTimeOffset forgetBefore, CancellationToken ct);
+
+    /// <summary>The receipt kept for an idempotency key, or null.</summary>
+    Task<IngestReceipt?> GetIngestReceiptAsync(string key, CancellationToken ct);
 }
+
+/// <summary>
+/// What an ingest request sent with an idempotency key was answered: the key (scoped by its sender), a fingerprint of
+/// what it carried, and the records it appended; a retry with the same key gets this answer and appends nothing.
+/// </summary>
+public sealed record IngestReceipt(string Key, string Fingerprint, long Accepted, int RawRecords, DateTimeOffset At);
 
 /// <summary>A named search a user keeps: query text plus the filters, as the search API takes them.</summary>
 public sealed record SavedSearch(string Id, string Name, string Query, IReadOnlyDictionary<string, string> Filters, string? Owner, DateTimeOffset CreatedAt);

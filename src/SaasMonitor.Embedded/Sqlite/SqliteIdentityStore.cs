@@ -373,16 +373,6 @@ public sealed class SqliteIdentityStore : IIdentityStore, IDisposable
         return command.ExecuteNonQuery();
     }
 
-    private SqliteCommand Command(SqliteTransaction? transaction, string sql, object?[] values)
-    {
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters.AddWithValue("$" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), values[i] ?? DBNull.Value);
-        }
-
-        return command;
-    }
+    private SqliteCommand Command(SqliteTransaction? transaction, string sql, object?[] values) =>
+        SqliteDatabase.Command(_connection, transaction, sql, values);
 }

@@ -10,6 +10,7 @@ namespace SaasMonitor.Embedded.Sqlite;
 /// A file's counts are summed over its chunks, each recorded once however often it is reported.
 /// Search history keeps the newest <see cref="HistoryPerOwner"/> entries of each owner.
 /// A file marked deleted keeps its record, hidden from reads, until the indexer has removed its events.
+/// Ingest receipts are kept by key, the first for a key winning.
 /// </summary>
 public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
 {
@@ -65,6 +66,16 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
         ALTER TABLE files ADD COLUMN deleted_at INTEGER;
         CREATE INDEX files_deleted ON files (deleted_at, id) WHERE deleted_at IS NOT NULL;
         """,
+        """
+        CREATE TABLE ingest_receipts (
+            key TEXT PRIMARY KEY,
+            fingerprint TEXT NOT NULL,
+            accepted INTEGER NOT NULL,
+            raw_records INTEGER NOT NULL,
+            at INTEGER NOT NULL
+        );
+        CREATE INDEX ingest_receipts_by_age ON ingest_receipts (at);
+        """,
     ];
 
     private const string FileColumns =
@@ -94,6 +105,9 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
     private readonly SqliteCommand _insertHistory;
     private readonly SqliteCommand _trimHistory;
     private readonly SqliteCommand _listHistory;
+    private readonly SqliteCommand _insertReceipt;
+    private readonly SqliteCommand _forgetReceipts;
+    private readonly SqliteCommand _selectReceipt;
 
     public SqliteMetadataStore(SqliteOptions options)
     {
@@ -164,6 +178,12 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
             c,
             "SELECT query, filters, total, took_ms, owner, at FROM search_history WHERE $owner IS NULL OR owner = $owner ORDER BY at DESC, id DESC LIMIT $take",
             "$owner", "$take");
+        _insertReceipt = SqliteDatabase.Prepare(
+            c,
+            "INSERT INTO ingest_receipts (key, fingerprint, accepted, raw_records, at) VALUES ($key, $fingerprint, $accepted, $raw, $at) ON CONFLICT DO NOTHING",
+            "$key", "$fingerprint", "$accepted", "$raw", "$at");
+        _forgetReceipts = SqliteDatabase.Prepare(c, "DELETE FROM ingest_receipts WHERE at < $before", "$before");
+        _selectReceipt = SqliteDatabase.Prepare(c, "SELECT key, fingerprint, accepted, raw_records, at FROM ingest_receipts WHERE key = $key", "$key");
     }
 
     public Task CreateFileAsync(LogFile file, CancellationToken ct)
@@ -328,6 +348,35 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
             owner,
             take));
 
+    public Task<IngestReceipt> KeepIngestReceiptAsync(IngestReceipt receipt, DateTimeOffset forgetBefore, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            using var transaction = _connection.BeginTransaction();
+            _forgetReceipts.Bind(transaction, forgetBefore.UtcTicks).ExecuteNonQuery();
+            _insertReceipt.Bind(transaction, receipt.Key, receipt.Fingerprint, receipt.Accepted, receipt.RawRecords, receipt.At.UtcTicks).ExecuteNonQuery();
+            var kept = ReadReceipt(transaction, receipt.Key)!;
+            transaction.Commit();
+            return Task.FromResult(kept);
+        }
+    }
+
+    public Task<IngestReceipt?> GetIngestReceiptAsync(string key, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            return Task.FromResult(ReadReceipt(null, key));
+        }
+    }
+
+    private IngestReceipt? ReadReceipt(SqliteTransaction? transaction, string key)
+    {
+        using var reader = _selectReceipt.Bind(transaction, key).ExecuteReader();
+        return reader.Read() ? new IngestReceipt(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3), Time(reader, 4)) : null;
+    }
+
     public void Dispose()
     {
         lock (_lock)
@@ -335,7 +384,7 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
             foreach (var command in new[]
             {
                 _insertFile, _updateFile, _upsertChunk, _advanceStatus, _selectFile, _listFiles, _countFiles, _deleteChunks, _deleteFile, _markDeleted, _listDeleted,
-                _upsertSearch, _listSearches, _deleteSearch, _insertHistory, _trimHistory, _listHistory,
+                _upsertSearch, _listSearches, _deleteSearch, _insertHistory, _trimHistory, _listHistory, _insertReceipt, _forgetReceipts, _selectReceipt,
             })
             {
                 command.Dispose();

@@ -52,7 +52,10 @@ internal sealed class ApiTokenHandler(
         authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
 }
 
-/// <summary>Ingest keys, as shippers send them: <c>X-Api-Key</c>, Seq's <c>X-Seq-ApiKey</c>, or <c>?apiKey=</c>.</summary>
+/// <summary>
+/// Ingest keys, as shippers send them: <c>X-Api-Key</c>, Seq's <c>X-Seq-ApiKey</c>, <c>?apiKey=</c>, or as Elasticsearch
+/// clients send theirs: <c>Authorization: ApiKey</c> with the key (or Base64 of <c>id:key</c>), or Basic with the key as the password.
+/// </summary>
 internal sealed class IngestKeyHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
@@ -96,6 +99,33 @@ internal sealed class IngestKeyHandler(
             }
         }
 
-        return request.Query[QueryName].ToString() is { Length: > 0 } query ? query : null;
+        if (request.Query[QueryName].ToString() is { Length: > 0 } query)
+        {
+            return query;
+        }
+
+        var authorization = request.Headers.Authorization.ToString();
+        return authorization.StartsWith("ApiKey ", StringComparison.OrdinalIgnoreCase) ? ElasticsearchKey(authorization["ApiKey ".Length..].Trim())
+            : authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) ? ElasticsearchKey(authorization["Basic ".Length..].Trim())
+            : null;
+    }
+
+    /// <summary>An ingest key sent as it is, or inside Base64 of <c>id:key</c> (<c>user:key</c> for Basic); null when neither holds one.</summary>
+    private static string? ElasticsearchKey(string credential)
+    {
+        if (credential.StartsWith(Secrets.IngestKeyPrefix, StringComparison.Ordinal))
+        {
+            return credential;
+        }
+
+        Span<byte> decoded = stackalloc byte[256];
+        if (!Convert.TryFromBase64String(credential, decoded, out var length))
+        {
+            return null;
+        }
+
+        var text = System.Text.Encoding.UTF8.GetString(decoded[..length]);
+        var key = text[(text.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        return key.StartsWith(Secrets.IngestKeyPrefix, StringComparison.Ordinal) ? key : null;
     }
 }

@@ -6,11 +6,29 @@ namespace SaasMonitor.Hosting.Security;
 /// Headers on every response: a Content-Security-Policy that allows no inline or eval script and no framing, no MIME
 /// sniffing, a same-origin referrer, and no caching of API answers (they hold log content).
 /// </summary>
-internal sealed class SecurityHeaders(RequestDelegate next)
+public sealed class SecurityHeaders(RequestDelegate next)
 {
     internal const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
         "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+    private static readonly object NonceKey = new();
+
+    /// <summary>
+    /// A fresh nonce that this response's policy allows on script tags: for a page whose library writes its own inline
+    /// start-up script (the API reference). Nothing else on the response may run inline.
+    /// </summary>
+    public static string ScriptNonce(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Items[NonceKey] is not string nonce)
+        {
+            nonce = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
+            context.Items[NonceKey] = nonce;
+        }
+
+        return nonce;
+    }
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -18,7 +36,9 @@ internal sealed class SecurityHeaders(RequestDelegate next)
         {
             var http = (HttpContext)state;
             var headers = http.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.ContentSecurityPolicy = http.Items[NonceKey] is string nonce
+                ? ContentSecurityPolicy.Replace("script-src 'self'", $"script-src 'self' 'nonce-{nonce}'", StringComparison.Ordinal)
+                : ContentSecurityPolicy;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "same-origin";

@@ -160,6 +160,23 @@ public abstract class MetadataStoreConformanceTests
         (await store.ListSearchHistoryAsync(null, 4, Ct)).Select(h => h.Query).Should().Equal("q4", "q3", "bob's", "q2");
     }
 
+    [Fact]
+    public async Task The_first_ingest_receipt_for_a_key_is_kept_and_old_receipts_are_forgotten()
+    {
+        var store = await CreateStoreAsync();
+        var first = new IngestReceipt("http\nretry-1", "fp-a", 10, 1, Now);
+
+        (await store.KeepIngestReceiptAsync(first, Now.AddDays(-1), Ct)).Should().Be(first);
+        (await store.KeepIngestReceiptAsync(first with { Fingerprint = "fp-b", Accepted = 99 }, Now.AddDays(-1), Ct)).Should().Be(first);
+        (await store.GetIngestReceiptAsync("http\nretry-1", Ct)).Should().Be(first);
+        (await store.GetIngestReceiptAsync("http\nother", Ct)).Should().BeNull();
+
+        var later = new IngestReceipt("http\nretry-2", "fp-c", 1, 1, Now.AddDays(2));
+        await store.KeepIngestReceiptAsync(later, Now.AddDays(1), Ct);
+        (await store.GetIngestReceiptAsync("http\nretry-1", Ct)).Should().BeNull("it was taken before the cut-off");
+        (await store.GetIngestReceiptAsync("http\nretry-2", Ct)).Should().Be(later);
+    }
+
     protected static LogFile File(string id, DateTimeOffset uploadedAt) => new()
     {
         Id = id,

@@ -116,7 +116,7 @@ public sealed class HeaderSchemaTests : IAsyncLifetime
 
     private async Task AppendAsync(string jsonLines)
     {
-        var writer = new RawWriter(_bus, _options, TimeProvider.System);
+        var writer = new RawWriter(_bus, _options, TimeProvider.System, new DiskSpace(_options));
         var payload = Encoding.UTF8.GetBytes(jsonLines);
         await writer.AppendAsync([new RawChunk(payload, RawFormat.JsonLines, 2)], "contract-test", FileId, key: null, TestContext.Current.CancellationToken);
     }

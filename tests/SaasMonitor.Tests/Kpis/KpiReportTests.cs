@@ -208,12 +208,12 @@ public sealed class KpiReportTests
         var at = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
         var windows = BuildBatch(
         [
-            new LogEvent { Id = "1", Timestamp = at, Level = LogLevels.Error, ResponseTimeMs = 20 },
+            new LogEvent { Id = "1", Timestamp = at, Level = LogLevels.Error, Endpoint = "/health", ResponseTimeMs = 20 },
             new LogEvent { Id = "2", Timestamp = at, Level = LogLevels.Info, Service = "billing", Endpoint = "/pay", ResponseTimeMs = 30 },
         ]).Windows.Where(w => w.Granularity == KpiGranularity.Hour).ToList();
 
         KpiReport.ErrorRateByService(windows).Select(s => s.Service).Should().BeEquivalentTo([KpiReport.None, "billing"]);
-        KpiReport.SlowestEndpoints(windows, 5).Select(e => (e.Service, e.Endpoint)).Should().Contain((KpiReport.None, KpiReport.None));
+        KpiReport.SlowestEndpoints(windows, 5).Select(e => (e.Service, e.Endpoint)).Should().Contain((KpiReport.None, "/health"));
         KpiReport.TopEndpoints(windows, 5).Should().NotContain(e => e.Service.Length == 0 || e.Endpoint.Length == 0);
     }
 
