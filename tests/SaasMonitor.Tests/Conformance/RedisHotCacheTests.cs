@@ -97,14 +97,17 @@ public sealed class RedisHotCacheTests(RedisTestServer redis) : HotCacheConforma
         }, TimeSpan.FromSeconds(30), "answers are cached again once Redis is back");
     }
 
-    private IHotCache Cache(RedisTestServer server)
+    /// <summary>A cache on <paramref name="server"/> through a client of its own (as another process has), kept in <paramref name="clients"/> for disposal.</summary>
+    internal static IHotCache Cache(RedisTestServer server, List<IConnectionMultiplexer> clients)
     {
         SkipWithout(server);
         var options = new RedisOptions { Configuration = server.Configuration, KeyPrefix = "test", Timeout = TimeSpan.FromMilliseconds(500) };
         var client = ConnectionMultiplexer.Connect(options.Client());
-        _clients.Add(client);
+        clients.Add(client);
         return new RedisHotCache(client, options, NullLogger<RedisHotCache>.Instance);
     }
+
+    private IHotCache Cache(RedisTestServer server) => Cache(server, _clients);
 
     private static void SkipWithout(RedisTestServer server)
     {
@@ -117,4 +120,14 @@ public sealed class RedisHotCacheTests(RedisTestServer redis) : HotCacheConforma
     private static string Region() => "r" + Guid.NewGuid().ToString("N");
 
     public sealed record Point(string Service, double Value, double Ratio);
+}
+
+/// <summary>The hot cache suite against Garnet, Microsoft's Redis-compatible server, through the same adapter.</summary>
+public sealed class GarnetHotCacheTests(GarnetTestServer garnet) : HotCacheConformanceTests, IClassFixture<GarnetTestServer>, IDisposable
+{
+    private readonly List<IConnectionMultiplexer> _clients = [];
+
+    public void Dispose() => _clients.ForEach(c => c.Dispose());
+
+    protected override Task<IHotCache> CreateCacheAsync() => Task.FromResult(RedisHotCacheTests.Cache(garnet, _clients));
 }

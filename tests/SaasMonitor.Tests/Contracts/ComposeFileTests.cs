@@ -26,7 +26,7 @@ namespace SaasMonitor.Tests.Contracts;
 /// </summary>
 public sealed partial class ComposeFileTests
 {
-    private static readonly string[] Modules = ["gateway", "parser", "indexer", "aggregator", "dashboard"];
+    private static readonly string[] Modules = ["gateway", "parser", "indexer", "aggregator", "alerting", "dashboard"];
     private static readonly string[] Published = ["gateway", "dashboard"];
 
     /// <summary>The options classes the hosts bind, by configuration section.</summary>
