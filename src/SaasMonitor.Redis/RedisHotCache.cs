@@ -36,7 +36,7 @@ internal sealed partial class RedisHotCache(IConnectionMultiplexer redis, RedisO
                 return cached;
             }
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or RedisTimeoutException)
         {
             Unavailable(e);
             return await factory(ct).ConfigureAwait(false);
@@ -47,7 +47,7 @@ internal sealed partial class RedisHotCache(IConnectionMultiplexer redis, RedisO
         {
             await db.StringSetAsync(entry, JsonSerializer.SerializeToUtf8Bytes(value, Json), ttl).ConfigureAwait(false);
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or RedisTimeoutException)
         {
             Unavailable(e);
         }
@@ -62,7 +62,7 @@ internal sealed partial class RedisHotCache(IConnectionMultiplexer redis, RedisO
             await redis.GetDatabase().StringIncrementAsync(GenerationKey(region)).ConfigureAwait(false);
             Available();
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or RedisTimeoutException)
         {
             // Entries written before the outage stay readable until their TTL ends: that bounds how stale they get.
             Unavailable(e);
@@ -119,7 +119,7 @@ internal sealed partial class RedisHotCache(IConnectionMultiplexer redis, RedisO
 
     private RedisKey EntryKey(string region, long generation, string key) => $"{options.KeyPrefix}:{region}:{generation}:{key}";
 
-    private void Unavailable(RedisException e)
+    private void Unavailable(Exception e)
     {
         if (Interlocked.Exchange(ref _unavailable, 1) == 0)
         {

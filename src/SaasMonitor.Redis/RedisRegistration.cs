@@ -42,7 +42,7 @@ public static class RedisRegistration
                 await redis.GetDatabase().PingAsync().ConfigureAwait(false);
                 return HealthCheckResult.Healthy($"redis answered in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.0} ms");
             }
-            catch (RedisException e)
+            catch (Exception e) when (e is RedisException or RedisTimeoutException)
             {
                 return new HealthCheckResult(context.Registration.FailureStatus, "redis is unreachable: answers are computed from the stores", e);
             }

@@ -377,6 +377,63 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByTestId("alert-channels")).ToContainTextAsync("test failed");
         await ShotAsync(page, "alerts-channels");
 
+        await page.GotoAsync(Url("/alerts/rules/new"));
+        var name = page.GetByLabel("Name");
+        for (var attempt = 0; attempt < 40 && await name.InputValueAsync() != "checkout errors"; attempt++)
+        {
+            // The prerendered page takes input once its live connection is up.
+            await name.FillAsync("checkout errors");
+            await page.WaitForTimeoutAsync(250);
+        }
+
+        await page.GetByLabel("Query (Lucene syntax)").FillAsync("service:checkout AND level:error");
+        await page.GetByLabel("Window").FillAsync("1d");
+        await page.GetByLabel("Threshold").FillAsync("2");
+        await page.GetByLabel("Threshold").PressAsync("Tab");
+        await page.GetByTestId("preview-rule").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("preview-summary")).ToContainTextAsync("1 firing", new() { Timeout = 30_000 });
+        await ShotAsync(page, "alert-rule-editor");
+        await page.GetByLabel("Query (Lucene syntax)").FillAsync("service:(checkout");
+        await page.GetByTestId("save-rule").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("rule-error")).ToBeVisibleAsync();
+        await page.GetByLabel("Query (Lucene syntax)").FillAsync("service:checkout AND level:error");
+        await page.GetByTestId("save-rule").ClickAsync();
+        await page.WaitForURLAsync(Url("/alerts"));
+        await Assertions.Expect(page.GetByTestId("alert-rules")).ToContainTextAsync("checkout errors");
+
+        _violations.Should().BeEmpty(string.Join(Environment.NewLine, _violations));
+    }
+
+    [Fact]
+    public async Task The_live_tail_states_its_sampling_and_stays_responsive_under_demo_traffic_of_10000_events_per_second()
+    {
+        await using var busy = await InProcessHost.StartAsync("--SaasMonitor:Demo:Rate=10000");
+        var page = await SignInAsync(TestUsers.AdminName, TestUsers.AdminPassword, busy);
+        await page.GotoAsync(Url("/live", busy));
+        await Assertions.Expect(page.GetByTestId("sampling")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await page.WaitForTimeoutAsync(5_000);
+
+        var answers = new List<double>();
+        for (var i = 0; i < 6; i++)
+        {
+            var clicked = System.Diagnostics.Stopwatch.StartNew();
+            await page.GetByTestId("pause").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("pause")).ToContainTextAsync(i % 2 == 0 ? "Resume" : "Pause");
+            answers.Add(clicked.Elapsed.TotalMilliseconds);
+        }
+
+        var frames = await page.EvaluateAsync<double[]>(
+            "() => new Promise(done => { const gaps = []; let last = performance.now(); const step = now => { gaps.push(now - last); last = now; gaps.length < 60 ? requestAnimationFrame(step) : done(gaps); }; requestAnimationFrame(step); })");
+        var rows = await page.GetByTestId("live-rows").Locator("tbody tr").CountAsync();
+        var status = await page.GetByTestId("live-status").TextContentAsync();
+        await ShotAsync(page, "live-tail-busy");
+        answers.Sort();
+        Array.Sort(frames);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"live tail under load: {status}; pause answered in {answers[answers.Count / 2]:0} ms median, {answers[^1]:0} ms worst; " +
+            $"frame gaps {frames[frames.Length / 2]:0} ms median, {frames[^1]:0} ms worst; {rows} rows on the page");
+
+        rows.Should().BeLessThanOrEqualTo(2_000, "the page keeps a bounded buffer");
         _violations.Should().BeEmpty(string.Join(Environment.NewLine, _violations));
     }
 
@@ -399,14 +456,14 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Assertions.Expect(appears).ToBeVisibleAsync();
     }
 
-    private async Task<IPage> SignInAsync(string name, string password)
+    private async Task<IPage> SignInAsync(string name, string password, InProcessHost? host = null)
     {
         var page = await NewPageAsync();
-        await page.GotoAsync(Url("/login"));
+        await page.GotoAsync(Url("/login", host));
         await page.GetByLabel("User name").FillAsync(name);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(Url("/"));
+        await page.WaitForURLAsync(Url("/", host));
         return page;
     }
 
@@ -433,7 +490,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         return page;
     }
 
-    private string Url(string path) => new Uri(_host.BaseAddress, path).ToString();
+    private string Url(string path, InProcessHost? host = null) => new Uri((host ?? _host).BaseAddress, path).ToString();
 
     /// <summary>Saves a screenshot of the page and checks it with axe: no serious or critical accessibility violation.</summary>
     private async Task ShotAsync(IPage page, string name)
