@@ -164,6 +164,10 @@ public abstract class BusConformanceTests
         positions.GroupBy(p => p.Key).Should().OnlyContain(g => g.Select(p => p.Partition).Distinct().Count() == 1);
     }
 
+    /// <summary>
+    /// Until both members hold partitions the group is rebalancing, and Kafka may deliver again what the first member
+    /// read but could not commit before its partitions moved (at least once). Once the group is stable, nothing comes twice.
+    /// </summary>
     [Fact]
     public async Task Two_members_of_a_group_split_the_partitions_and_together_receive_every_message_once()
     {
@@ -175,23 +179,30 @@ public abstract class BusConformanceTests
         await using var second = bus.Subscribe(group, [topic]);
 
         var received = new List<ConsumedMessage>();
+        var whileStable = new List<ConsumedMessage>();
         var started = Stopwatch.GetTimestamp();
-        while (received.Count < 200)
+        while (received.Select(ValueOf).Distinct().Count() < 200)
         {
             Stopwatch.GetElapsedTime(started).Should().BeLessThan(Patience);
             foreach (var member in new[] { first, second })
             {
+                var stable = first.Assignment.Count > 0 && second.Assignment.Count > 0;
                 var batch = await member.ConsumeAsync(50, TimeSpan.FromMilliseconds(200), Ct);
                 if (batch.Count > 0)
                 {
                     member.Assignment.Should().Contain(batch.Select(m => new TopicPartition(m.Topic, m.Partition)));
                     await member.CommitAsync(NextOffsets(batch), Ct);
                     received.AddRange(batch);
+                    if (stable && first.Assignment.Count > 0 && second.Assignment.Count > 0)
+                    {
+                        whileStable.AddRange(batch);
+                    }
                 }
             }
         }
 
-        received.Select(ValueOf).Should().OnlyHaveUniqueItems().And.HaveCount(200);
+        received.Select(ValueOf).Distinct().Should().HaveCount(200, "every message arrives");
+        whileStable.Select(ValueOf).Should().OnlyHaveUniqueItems("a stable group delivers each message to one member once");
         first.Assignment.Should().NotBeEmpty();
         second.Assignment.Should().NotBeEmpty();
         first.Assignment.Should().NotIntersectWith(second.Assignment);
