@@ -9,7 +9,8 @@ internal static class ProblemText
     {
         try
         {
-            return JsonDocument.Parse(body).RootElement is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("detail", out var detail)
+            using var problem = JsonDocument.Parse(body);
+            return problem.RootElement is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("detail", out var detail)
                 ? detail.GetString() ?? body
                 : body;
         }

@@ -18,6 +18,9 @@ internal enum LogDocumentShape
 
     /// <summary>The same fields with the message indexed as one untokenised term and nothing stored (benchmark baseline).</summary>
     WithoutSourceAndAnalysis,
+
+    /// <summary>The real mapping without the stored source: what matching needs and nothing it never reads back.</summary>
+    WithoutSource,
 }
 
 /// <summary>
@@ -54,7 +57,7 @@ internal sealed class LogDocumentBuilder
 
     public LogDocumentBuilder(LogDocumentShape shape)
     {
-        _message = shape == LogDocumentShape.Full
+        _message = shape != LogDocumentShape.WithoutSourceAndAnalysis
             ? new TextField(LogFields.Message, "", Field.Store.NO)
             : new StringField(LogFields.Message, "", Field.Store.NO);
         _stored = shape == LogDocumentShape.Full ? new StoredField(IndexFields.Source, _storedBytes) : null;

@@ -15,7 +15,7 @@ namespace SaasMonitor.Embedded.Search;
 public sealed class LuceneEventMatcher : IEventMatcher
 {
     private readonly System.Threading.Lock _gate = new();
-    private readonly LogDocumentBuilder _documents = new(LogDocumentShape.Full);
+    private readonly LogDocumentBuilder _documents = new(LogDocumentShape.WithoutSource);
 
     public IReadOnlyList<IReadOnlyList<LogEvent>> Match(IReadOnlyList<LogEvent> batch, IReadOnlyList<string> queries)
     {

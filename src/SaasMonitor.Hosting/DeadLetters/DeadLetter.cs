@@ -33,10 +33,14 @@ public sealed record DeadLetter(
             m.Header(RawRecordHeaders.Source),
             m.Header(RawRecordHeaders.Format),
             m.Header(RawRecordHeaders.FileId),
-            int.TryParse(m.Header(DeadLetterHeaders.Attempt), NumberStyles.None, CultureInfo.InvariantCulture, out var attempt) ? attempt : 1,
+            AttemptOf(m),
             m.Value,
             m.Headers);
     }
+
+    /// <summary>Which attempt at parsing the record failed: 1, or one more than the redrive that sent it.</summary>
+    internal static int AttemptOf(ConsumedMessage dead) =>
+        int.TryParse(dead.Header(DeadLetterHeaders.Attempt), NumberStyles.None, CultureInfo.InvariantCulture, out var attempt) ? attempt : 1;
 
     /// <summary>The original bytes as text (see <see cref="Printable"/>).</summary>
     public string Text => Printable(Original.Span);

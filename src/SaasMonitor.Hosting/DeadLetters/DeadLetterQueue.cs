@@ -161,7 +161,7 @@ public sealed class DeadLetterQueue(IMessageBus bus, SaasMonitorOptions options,
             headers.Add(new MessageHeader(RawRecordHeaders.Format, Encoding.UTF8.GetBytes(RawFormats.Name(f))));
         }
 
-        headers.Add(new MessageHeader(DeadLetterHeaders.Attempt, Encoding.UTF8.GetBytes((DeadLetter.Of(dead).Attempt + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        headers.Add(new MessageHeader(DeadLetterHeaders.Attempt, Encoding.UTF8.GetBytes((DeadLetter.AttemptOf(dead) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))));
         headers.Add(MessageSchemas.Raw.Header);
         return new BusMessage(dead.Value) { Headers = headers };
     }
