@@ -95,6 +95,15 @@ internal sealed class LogQueryParser : MultiFieldQueryParser
         return base.GetFieldQuery(field, field == LogFields.Level ? NormalizeLevel(queryText) : queryText, quoted);
     }
 
+    /// <summary>
+    /// A quoted value: the multi-field parser hands it to the analyzer directly, so numeric fields and levels are
+    /// routed here as unquoted values are (<c>@timestamp:"2026-12-01T12:00:01Z"</c> is that instant).
+    /// </summary>
+    protected override Query GetFieldQuery(string field, string queryText, int slop) =>
+        field is not null && (IndexFields.IsNumeric(field) || field == LogFields.Level)
+            ? GetFieldQuery(field, queryText, quoted: true)
+            : base.GetFieldQuery(field!, queryText, slop);
+
     protected override Query GetRangeQuery(string field, string part1, string part2, bool startInclusive, bool endInclusive)
     {
         if (field is null)
