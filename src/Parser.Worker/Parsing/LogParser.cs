@@ -343,8 +343,10 @@ public sealed partial class LogParser
             case LineFormat.Gelf:
             case LineFormat.Ecs:
             case LineFormat.Otlp:
-            case LineFormat.Loki:
                 ReadObjectLine(line, format);
+                break;
+            case LineFormat.Loki:
+                ReadLokiLine(line);
                 break;
             default:
                 if (_linePattern?.TryApply(line, _builder, _context.ReceivedAt) == true)
