@@ -32,7 +32,7 @@ internal sealed class ParserService(
     private static readonly MessageHeader[] EventHeaders = [MessageSchemas.Events.Header];
     private static readonly byte[] FirstAttempt = "1"u8.ToArray();
 
-    private readonly LogParser _parser = new(parsing.Value.MultiLineStarts());
+    private readonly LogParser _parser = new(parsing.Value.MultiLineStarts(), parsing.Value.SourcePatterns());
     private readonly List<LogEvent> _events = [];
     private readonly List<ParseFailure> _failures = [];
 
