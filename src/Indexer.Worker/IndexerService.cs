@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SaasMonitor.Core.Bus;
@@ -48,8 +47,7 @@ internal sealed class IndexerService(
         for (var i = 0; i < batch.Count; i++)
         {
             json[i] = batch[i].Value;
-            events[i] = JsonSerializer.Deserialize(json[i].Span, LogEventJson.Event)
-                ?? throw new InvalidDataException($"Empty event at {batch[i].Topic}/{batch[i].Partition}/{batch[i].Offset}.");
+            events[i] = LogEventReader.Read(json[i].Span);
         }
 
         // The store keeps the message's JSON as the event's source rather than writing the event out again.
