@@ -351,8 +351,8 @@ internal sealed class ElasticsearchSearchStore(ElasticsearchClient client, Elast
         string? cutoffIndex = null;
         foreach (var index in resolved.Indices)
         {
-            if (!DateOnly.TryParseExact(index.Name.AsSpan(_indexPrefix.Length), DayFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-                || !index.Name.StartsWith(_indexPrefix, StringComparison.Ordinal))
+            if (!index.Name.StartsWith(_indexPrefix, StringComparison.Ordinal)
+                || !DateOnly.TryParseExact(index.Name.AsSpan(_indexPrefix.Length), DayFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
             {
                 continue;
             }
