@@ -69,7 +69,7 @@ internal sealed class ElasticsearchSearchStore(ElasticsearchClient client, Elast
             }
 
             var response = await client.BulkAsync(new BulkRequest { Operations = operations }, ct).ConfigureAwait(false);
-            var (again, reason) = Sort(response, pending, rejected);
+            var (again, reason) = SplitAnswer(response, pending, rejected);
             if (again.Count == 0)
             {
                 rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
@@ -91,7 +91,7 @@ internal sealed class ElasticsearchSearchStore(ElasticsearchClient client, Elast
     /// Splits a bulk answer: events written (or already there, 409) are done; refused ones (any other 4xx) go to
     /// <paramref name="rejected"/>; the rest (429, 5xx, or the whole request failed) are returned to be sent again.
     /// </summary>
-    private static (IReadOnlyList<int> Again, string Reason) Sort(BulkResponse response, IReadOnlyList<int> pending, List<RejectedEvent> rejected)
+    private static (IReadOnlyList<int> Again, string Reason) SplitAnswer(BulkResponse response, IReadOnlyList<int> pending, List<RejectedEvent> rejected)
     {
         var items = response.Items;
         if (items is null || items.Count != pending.Count)

@@ -223,6 +223,44 @@ public sealed class ElasticsearchContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_expired_point_in_time_is_replaced_and_the_walk_goes_on_from_the_same_hit()
+    {
+        var e = Catalogue();
+        _es.Answer("POST", "/_search",
+            (200, Hits(6, Hit(e[5], "[1710065100000,\"e6\"]"), Hit(e[4], "[1710064800000,\"e5\"]"))),
+            (200, PitHits("pit-1", 6, Hit(e[4], "[1710064800000,\"e5\"]"), Hit(e[3], "[1710064500000,\"e4\"]"))),
+            (404, """
+            {"error":{"root_cause":[{"type":"search_context_missing_exception","reason":"No search context found for id [7]"}],"type":"search_phase_execution_exception","reason":"all shards failed","phase":"query","grouped":true,"failed_shards":[{"shard":-1,"index":null,"reason":{"type":"search_context_missing_exception","reason":"No search context found for id [7]"}}]},"status":404}
+            """),
+            (200, PitHits("pit-2", 6, Hit(e[3], "[1710064500000,\"e4\"]"), Hit(e[2], "[1710064200000,\"e3\"]"))));
+        _es.Answer("POST", "/_pit", (200, """{"_shards":{"total":1,"successful":1,"skipped":0,"failed":0},"id":"pit-1"}"""), (200, """{"_shards":{"total":1,"successful":1,"skipped":0,"failed":0},"id":"pit-2"}"""));
+        var store = Store();
+
+        var first = await store.SearchAsync(new SearchRequest(new SearchQuery()) { Size = 1 }, Ct);
+        var second = await store.SearchAsync(new SearchRequest(new SearchQuery()) { Size = 1, After = first.NextCursor }, Ct);
+        var third = await store.SearchAsync(new SearchRequest(new SearchQuery()) { Size = 1, After = second.NextCursor }, Ct);
+
+        second.Hits.Should().Equal(e[4]);
+        third.Hits.Should().Equal(e[3]);
+        _es.RequestsTo("POST", "/_pit").Should().HaveCount(2);
+        var searches = _es.RequestsTo("POST", "/_search");
+        Json(searches[2].Body)["pit"]!["id"]!.GetValue<string>().Should().Be("pit-1", "the cursor carries the point in time");
+        Json(searches[3].Body)["pit"]!["id"]!.GetValue<string>().Should().Be("pit-2");
+        Json(searches[3].Body)["search_after"]!.ToJsonString().Should().Be("[1710064800000,\"e5\"]");
+    }
+
+    [Fact]
+    public async Task Slowest_first_sorts_by_response_time_with_missing_last_then_time_and_id()
+    {
+        _es.Answer("POST", "/_search", (200, Hits(0)));
+
+        await Store().SearchAsync(new SearchRequest(new SearchQuery()) { Sort = SearchSort.SlowestFirst }, Ct);
+
+        Json(_es.RequestsTo("POST", "/_search").Single().Body)["sort"]!.ToJsonString().Should().Be(
+            """[{"response_time_ms":{"missing":"_last","order":"desc","unmapped_type":"double"}},{"timestamp":{"missing":"_last","order":"desc","unmapped_type":"date"}},{"id":{"missing":"_last","order":"desc","unmapped_type":"keyword"}}]""");
+    }
+
+    [Fact]
     public async Task A_cursor_of_another_sort_or_not_a_cursor_is_an_invalid_query()
     {
         var store = Store();
