@@ -344,26 +344,27 @@ internal sealed class ElasticsearchSearchStore(ElasticsearchClient client, Elast
 
     public async Task DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken ct)
     {
-        var resolved = await client.Indices.ResolveIndexAsync(new ResolveIndexRequest(Pattern), ct).ConfigureAwait(false);
-        ThrowIfFailed(resolved, "list the daily indices");
+        // GET {pattern} answers on every 9.x server (resolve-index takes POST only from recent ones); aliases are the least it returns.
+        var found = await client.Indices.GetAsync(new GetIndexRequest(Pattern) { Features = [Feature.Aliases] }, ct).ConfigureAwait(false);
+        ThrowIfFailed(found, "list the daily indices");
         var cutoffDay = DateOnly.FromDateTime(cutoff.UtcDateTime);
         var expired = new List<string>();
         string? cutoffIndex = null;
-        foreach (var index in resolved.Indices)
+        foreach (var name in found.Indices.Keys)
         {
-            if (!index.Name.StartsWith(_indexPrefix, StringComparison.Ordinal)
-                || !DateOnly.TryParseExact(index.Name.AsSpan(_indexPrefix.Length), DayFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            if (!name.StartsWith(_indexPrefix, StringComparison.Ordinal)
+                || !DateOnly.TryParseExact(name.AsSpan(_indexPrefix.Length), DayFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
             {
                 continue;
             }
 
             if (day < cutoffDay)
             {
-                expired.Add(index.Name);
+                expired.Add(name);
             }
             else if (day == cutoffDay)
             {
-                cutoffIndex = index.Name;
+                cutoffIndex = name;
             }
         }
 

@@ -358,14 +358,15 @@ public sealed class ElasticsearchContractTests : IAsyncLifetime
     [Fact]
     public async Task Retention_deletes_whole_earlier_days_and_the_part_of_the_cutoff_day_before_it()
     {
-        _es.Answer("POST", "/_resolve/index/saasmon-events-*", (200, """
-            {"indices":[{"name":"saasmon-events-2024.03.09","attributes":["open"]},{"name":"saasmon-events-2024.03.10","attributes":["open"]},{"name":"saasmon-events-2024.03.11","attributes":["open"]}],"aliases":[],"data_streams":[]}
+        _es.Answer("GET", "/saasmon-events-*", (200, """
+            {"saasmon-events-2024.03.09":{"aliases":{}},"saasmon-events-2024.03.10":{"aliases":{}},"saasmon-events-2024.03.11":{"aliases":{}}}
             """));
         _es.Answer("DELETE", "/saasmon-events-2024.03.09", (200, """{"acknowledged":true}"""));
         _es.Answer("POST", "/_delete_by_query", (200, """{"took":5,"timed_out":false,"total":1,"deleted":1,"batches":1,"version_conflicts":0,"noops":0,"retries":{"bulk":0,"search":0},"throttled_millis":0,"requests_per_second":-1.0,"throttled_until_millis":0,"failures":[]}"""));
 
         await Store().DeleteOlderThanAsync(Day1.AddHours(12), Ct);
 
+        _es.RequestsTo("GET", "/saasmon-events-*").Should().ContainSingle().Which.Query.Should().Contain("features=aliases");
         _es.RequestsTo("DELETE", "/saasmon-events-2024.03.09").Should().ContainSingle();
         var partial = _es.RequestsTo("POST", "/_delete_by_query").Should().ContainSingle().Subject;
         partial.Path.Should().Be("/saasmon-events-2024.03.10/_delete_by_query");

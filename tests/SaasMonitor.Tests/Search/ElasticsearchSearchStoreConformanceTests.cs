@@ -48,10 +48,10 @@ public sealed class ElasticsearchSearchStoreConformanceTests : SearchStoreConfor
         foreach (var (client, prefix) in _stores)
         {
             // Deleting by wildcard is refused by default (action.destructive_requires_name), so by name.
-            var resolved = await client.Indices.ResolveIndexAsync(new ResolveIndexRequest(prefix + "-events-*"));
-            if (resolved.IsValidResponse && resolved.Indices.Count > 0)
+            var found = await client.Indices.GetAsync(new GetIndexRequest(prefix + "-events-*") { Features = [Feature.Aliases] });
+            if (found.IsValidResponse && found.Indices.Count > 0)
             {
-                await client.Indices.DeleteAsync(new DeleteIndexRequest(string.Join(',', resolved.Indices.Select(i => i.Name))));
+                await client.Indices.DeleteAsync(new DeleteIndexRequest(string.Join(',', found.Indices.Keys)));
             }
 
             await client.Indices.DeleteIndexTemplateAsync(new DeleteIndexTemplateRequest(prefix + "-events"));
