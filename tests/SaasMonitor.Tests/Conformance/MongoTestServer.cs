@@ -19,6 +19,14 @@ public sealed class MongoTestServer : IDisposable
     internal async Task<T> OpenAsync<T>(Func<IMongoDatabase, T> open)
         where T : IMongoSchema
     {
+        var store = open(await DatabaseAsync());
+        await store.CreateIndexesAsync(TestContext.Current.CancellationToken);
+        return store;
+    }
+
+    /// <summary>A fresh database, or a skipped test.</summary>
+    internal Task<IMongoDatabase> DatabaseAsync()
+    {
         if (_client is null)
         {
             Assert.Skip($"no MongoDB server: set {Variable}=mongodb://host:27017/?replicaSet=rs0 (no server can run on this machine)");
@@ -26,9 +34,7 @@ public sealed class MongoTestServer : IDisposable
 
         var name = "saasmon_test_" + Guid.NewGuid().ToString("N")[..12];
         _databases.Add(name);
-        var store = open(_client.GetDatabase(name));
-        await store.CreateIndexesAsync(TestContext.Current.CancellationToken);
-        return store;
+        return Task.FromResult(_client.GetDatabase(name));
     }
 
     public void Dispose()

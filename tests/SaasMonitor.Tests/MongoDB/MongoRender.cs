@@ -25,13 +25,13 @@ internal static class MongoRender
 
     /// <summary>
     /// An upsert as the server runs it (MongoDB manual, "upsert" and the field update operators): when nothing matches,
-    /// the filter's equality fields seed a new document; then $set, $inc, $min and $max apply to dotted paths,
+    /// the filter's equality fields seed a new document and $setOnInsert applies; $set, $inc, $min and $max always apply to dotted paths,
     /// creating embedded documents on the way and setting missing fields to the operand.
     /// </summary>
     public static BsonDocument Upsert(BsonDocument? stored, BsonDocument filter, BsonDocument update)
     {
         var document = stored?.DeepClone().AsBsonDocument ?? new BsonDocument(filter.Where(e => e.Value is not BsonDocument));
-        foreach (var op in update)
+        foreach (var op in update.Where(op => stored is null || op.Name != "$setOnInsert"))
         {
             foreach (var field in op.Value.AsBsonDocument)
             {
@@ -40,7 +40,7 @@ internal static class MongoRender
                 parent[name] = parent.TryGetValue(name, out var current)
                     ? op.Name switch
                     {
-                        "$set" => operand,
+                        "$set" or "$setOnInsert" => operand,
                         "$inc" => Add(current, operand),
                         "$min" => current.ToDouble() <= operand.ToDouble() ? current : operand,
                         "$max" => current.ToDouble() >= operand.ToDouble() ? current : operand,
