@@ -2,8 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
+using SaasMonitor.Core.Identity;
 using SaasMonitor.Core.Kpis;
 using SaasMonitor.Core.Metadata;
+using SaasMonitor.MongoDB.Identity;
 using SaasMonitor.MongoDB.Kpis;
 using SaasMonitor.MongoDB.Metadata;
 
@@ -12,7 +14,7 @@ namespace SaasMonitor.MongoDB;
 public static class MongoRegistration
 {
     /// <summary>
-    /// KPI windows and the aggregator's offsets, files (their bytes in GridFS), saved searches and search history in the
+    /// KPI windows and the aggregator's offsets, files (their bytes in GridFS), saved searches and search history, users, sessions, tokens, ingest keys and the audit log in the
     /// MongoDB database that section "SaasMonitor:MongoDB" names; every collection's indexes are created when the host starts.
     /// </summary>
     public static IHostApplicationBuilder AddMongoStores(this IHostApplicationBuilder builder)
@@ -27,6 +29,7 @@ public static class MongoRegistration
         builder.Services.AddStore<IKpiStore, MongoKpiStore>(sp => new MongoKpiStore(Database(sp)));
         builder.Services.AddStore<IMetadataStore, MongoMetadataStore>(
             sp => new MongoMetadataStore(Database(sp), Options(sp).SearchHistoryRetention, sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        builder.Services.AddStore<IIdentityStore, MongoIdentityStore>(sp => new MongoIdentityStore(Database(sp)));
         builder.Services.AddSingleton<IFileBlobStore>(sp => new GridFsBlobStore(Database(sp)));
         builder.Services.AddHostedService<IndexCreation>();
         return builder;

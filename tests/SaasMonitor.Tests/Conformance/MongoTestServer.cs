@@ -24,6 +24,11 @@ public sealed class MongoTestServer : IDisposable
         return store;
     }
 
+    /// <summary>As <see cref="OpenAsync"/>, for suites that create their store synchronously.</summary>
+    internal T Open<T>(Func<IMongoDatabase, T> open)
+        where T : IMongoSchema =>
+        OpenAsync(open).GetAwaiter().GetResult();
+
     /// <summary>A fresh database, or a skipped test.</summary>
     internal Task<IMongoDatabase> DatabaseAsync()
     {

@@ -14,6 +14,8 @@ internal static class MongoRender
 
     public static BsonDocument Update<T>(UpdateDefinition<T> update) => update.Render(Args<T>()).AsBsonDocument;
 
+    public static BsonDocument Sort<T>(SortDefinition<T> sort) => sort.Render(Args<T>());
+
     public static BsonDocument Keys<T>(IndexKeysDefinition<T> keys) => keys.Render(Args<T>());
 
     public static BsonDocument Document<T>(T value) => value.ToBsonDocument();
