@@ -2,9 +2,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
+using SaasMonitor.Core.Alerting;
 using SaasMonitor.Core.Identity;
 using SaasMonitor.Core.Kpis;
 using SaasMonitor.Core.Metadata;
+using SaasMonitor.MongoDB.Alerting;
 using SaasMonitor.MongoDB.Identity;
 using SaasMonitor.MongoDB.Kpis;
 using SaasMonitor.MongoDB.Metadata;
@@ -14,7 +16,7 @@ namespace SaasMonitor.MongoDB;
 public static class MongoRegistration
 {
     /// <summary>
-    /// KPI windows and the aggregator's offsets, files (their bytes in GridFS), saved searches and search history, users, sessions, tokens, ingest keys and the audit log in the
+    /// KPI windows and the aggregator's offsets, files (their bytes in GridFS), saved searches and search history, users, sessions, tokens, ingest keys and the audit log, and alert rules, state, history and outbox in the
     /// MongoDB database that section "SaasMonitor:MongoDB" names; every collection's indexes are created when the host starts.
     /// </summary>
     public static IHostApplicationBuilder AddMongoStores(this IHostApplicationBuilder builder)
@@ -30,6 +32,7 @@ public static class MongoRegistration
         builder.Services.AddStore<IMetadataStore, MongoMetadataStore>(
             sp => new MongoMetadataStore(Database(sp), Options(sp).SearchHistoryRetention, sp.GetService<TimeProvider>() ?? TimeProvider.System));
         builder.Services.AddStore<IIdentityStore, MongoIdentityStore>(sp => new MongoIdentityStore(Database(sp)));
+        builder.Services.AddStore<IAlertStore, MongoAlertStore>(sp => new MongoAlertStore(Database(sp)));
         builder.Services.AddSingleton<IFileBlobStore>(sp => new GridFsBlobStore(Database(sp)));
         builder.Services.AddHostedService<IndexCreation>();
         return builder;

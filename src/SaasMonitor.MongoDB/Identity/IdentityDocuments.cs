@@ -227,16 +227,6 @@ internal sealed class AuditDocument
     public AuditEntry ToEntry() => new(Id, Ticks.ToTime(At), Actor, Action, Target, Address, Success, Detail);
 }
 
-/// <summary>A named sequence: the audit log's ids rise by one per entry.</summary>
-internal sealed class CounterDocument
-{
-    [BsonId]
-    public string Name { get; set; } = "";
-
-    [BsonElement("value")]
-    public long Value { get; set; }
-}
-
 /// <summary>The filters, updates and indexes of the identity collections, built in one place so tests can render them.</summary>
 internal static class IdentityCommands
 {
@@ -245,7 +235,6 @@ internal static class IdentityCommands
     public const string Tokens = "api_tokens";
     public const string IngestKeys = "ingest_keys";
     public const string Audit = "audit";
-    public const string Counters = "counters";
     public const string AuditSequence = "audit";
 
     /// <summary>How names and actors compare: case-insensitively.</summary>
@@ -275,9 +264,6 @@ internal static class IdentityCommands
     public static SortDefinition<T> NewestFirst<T>()
         where T : SecretDocument =>
         Builders<T>.Sort.Descending(d => d.CreatedAt).Ascending(d => d.Id);
-
-    /// <summary>Takes the next audit id: one atomic <c>$inc</c> on the sequence, creating it at 1.</summary>
-    public static UpdateDefinition<CounterDocument> NextId { get; } = Builders<CounterDocument>.Update.Inc(d => d.Value, 1L);
 
     public static FilterDefinition<AuditDocument> AuditMatching(AuditQuery query)
     {

@@ -26,7 +26,7 @@ internal sealed class MongoIdentityStore : IIdentityStore, IMongoSchema
         _tokens = _database.GetCollection<TokenDocument>(IdentityCommands.Tokens);
         _keys = _database.GetCollection<IngestKeyDocument>(IdentityCommands.IngestKeys);
         _audit = _database.GetCollection<AuditDocument>(IdentityCommands.Audit);
-        _counters = _database.GetCollection<CounterDocument>(IdentityCommands.Counters);
+        _counters = _database.GetCollection<CounterDocument>(Sequences.Collection);
     }
 
     public async Task CreateIndexesAsync(CancellationToken ct)
@@ -136,12 +136,7 @@ internal sealed class MongoIdentityStore : IIdentityStore, IMongoSchema
 
     public async Task<AuditEntry> AppendAuditAsync(AuditEntry entry, CancellationToken ct)
     {
-        var sequence = await _counters.FindOneAndUpdateAsync(
-            d => d.Name == IdentityCommands.AuditSequence,
-            IdentityCommands.NextId,
-            new FindOneAndUpdateOptions<CounterDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
-            ct).ConfigureAwait(false);
-        var stored = AuditDocument.From(entry, sequence.Value);
+        var stored = AuditDocument.From(entry, await _counters.TakeAsync(null, IdentityCommands.AuditSequence, 1, ct).ConfigureAwait(false));
         await _audit.InsertOneAsync(stored, cancellationToken: ct).ConfigureAwait(false);
         return entry with { Id = stored.Id };
     }

@@ -1,6 +1,7 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
 using SaasMonitor.Core.Identity;
+using SaasMonitor.MongoDB;
 using SaasMonitor.MongoDB.Identity;
 
 namespace SaasMonitor.Tests.MongoDB;
@@ -65,10 +66,10 @@ public sealed class MongoIdentityCommandTests
     [Fact]
     public void Audit_ids_come_from_one_atomic_increment_and_queries_filter_the_actor_in_any_case()
     {
-        MongoRender.Update(IdentityCommands.NextId).ShouldBe(new BsonDocument("$inc", new BsonDocument("value", 1L)));
-        var counter = MongoRender.Upsert(null, new BsonDocument("_id", IdentityCommands.AuditSequence), MongoRender.Update(IdentityCommands.NextId));
-        counter = MongoRender.Upsert(counter, new BsonDocument("_id", IdentityCommands.AuditSequence), MongoRender.Update(IdentityCommands.NextId));
-        MongoRender.Read<CounterDocument>(counter).Value.Should().Be(2);
+        MongoRender.Update(Sequences.Take(1)).ShouldBe(new BsonDocument("$inc", new BsonDocument("value", 1L)));
+        var counter = MongoRender.Upsert(null, new BsonDocument("_id", IdentityCommands.AuditSequence), MongoRender.Update(Sequences.Take(1)));
+        counter = MongoRender.Upsert(counter, new BsonDocument("_id", IdentityCommands.AuditSequence), MongoRender.Update(Sequences.Take(3)));
+        MongoRender.Read<CounterDocument>(counter).Value.Should().Be(4, "the first id is 1 and the next three are 2 to 4");
 
         MongoRender.Filter(IdentityCommands.AuditMatching(new AuditQuery("Carol", AuditActions.SignIn, Now.AddHours(-1), Now, 50))).ShouldBe(new BsonDocument
         {
