@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SaasMonitor.Embedded;
 using SaasMonitor.Kafka;
+using SaasMonitor.MongoDB;
 using SaasMonitor.Redis;
 
 namespace SaasMonitor.Engines;
@@ -26,6 +27,7 @@ public static class EngineSelection
         new("Store", "Sqlite", new()
         {
             ["Sqlite"] = b => b.AddEmbeddedStores(),
+            ["MongoDB"] = b => b.AddMongoStores(),
         }),
         new("Cache", "Memory", new()
         {
