@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using SaasMonitor.Elasticsearch;
 using SaasMonitor.Embedded;
 using SaasMonitor.Kafka;
+using SaasMonitor.MongoDB;
 using SaasMonitor.Redis;
 
 namespace SaasMonitor.Engines;
@@ -28,6 +29,7 @@ public static class EngineSelection
         new("Store", "Sqlite", new()
         {
             ["Sqlite"] = b => b.AddEmbeddedStores(),
+            ["MongoDB"] = b => b.AddMongoStores(),
         }),
         new("Cache", "Memory", new()
         {

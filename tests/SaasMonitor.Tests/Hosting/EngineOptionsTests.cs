@@ -1,12 +1,17 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using SaasMonitor.Core.Alerting;
 using SaasMonitor.Core.Bus;
+using SaasMonitor.Core.Identity;
+using SaasMonitor.Core.Kpis;
+using SaasMonitor.Core.Metadata;
 using SaasMonitor.Core.Search;
 using SaasMonitor.Elasticsearch;
 using SaasMonitor.Engines;
 using SaasMonitor.Hosting;
 using SaasMonitor.Kafka;
+using SaasMonitor.MongoDB;
 using SaasMonitor.Redis;
 
 namespace SaasMonitor.Tests.Hosting;
@@ -101,6 +106,31 @@ public sealed class EngineOptionsTests
 
         app.Services.GetRequiredService<ISearchStore>().GetType().Name.Should().Be(expected);
         app.Services.GetRequiredService<IEventMatcher>().Should().NotBeNull();
+    }
+
+    [Fact]
+    public void The_MongoDB_stores_without_a_connection_string_are_refused_with_one_sentence_naming_the_setting()
+    {
+        using var app = Host("--SaasMonitor:Store=MongoDB");
+
+        var mongo = () => app.Services.GetRequiredService<IOptions<MongoOptions>>().Value;
+
+        mongo.Should().Throw<OptionsValidationException>()
+            .Which.Failures.Should().ContainSingle().Which.Should().Contain("SaasMonitor:MongoDB:ConnectionString");
+    }
+
+    [Fact]
+    public async Task With_the_MongoDB_store_every_store_port_and_the_file_bytes_are_served_by_MongoDB()
+    {
+        await using var app = Host("--SaasMonitor:Store=MongoDB", "--SaasMonitor:MongoDB:ConnectionString=mongodb://127.0.0.1:1/?replicaSet=rs0", "--SaasMonitor:MongoDB:Database=sm");
+
+        app.Services.GetRequiredService<IOptions<MongoOptions>>().Value.Database.Should().Be("sm");
+        object[] stores =
+        [
+            app.Services.GetRequiredService<IKpiStore>(), app.Services.GetRequiredService<IMetadataStore>(), app.Services.GetRequiredService<IIdentityStore>(),
+            app.Services.GetRequiredService<IAlertStore>(), app.Services.GetRequiredService<IFileBlobStore>(),
+        ];
+        stores.Should().OnlyContain(s => s.GetType().Assembly == typeof(MongoOptions).Assembly);
     }
 
     [Fact]
