@@ -204,17 +204,7 @@ internal static class KpiCommands
         where T : WindowDocument
     {
         var filter = Builders<T>.Filter;
-        var range = filter.Eq(d => d.Granularity, query.Granularity);
-        if (query.From is { } from)
-        {
-            range &= filter.Gte(d => d.Start, from.UtcTicks);
-        }
-
-        if (query.To is { } to)
-        {
-            range &= filter.Lt(d => d.Start, to.UtcTicks);
-        }
-
+        var range = filter.Eq(d => d.Granularity, query.Granularity) & Ticks.Within<T>(d => d.Start, query.From, query.To);
         if (query.Service is { } service)
         {
             range &= filter.Eq(d => d.Service, service);
