@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
+using Parser.Worker;
 using Parser.Worker.Parsing;
 using SaasMonitor.Core.Events;
 
@@ -29,7 +30,19 @@ public class ParseBenchmarks
     private static readonly string[] Messages =
         ["User login success", "Order created", "Cache miss for key", "Slow query detected", "Rate limit approaching", "Null pointer exception", "Payment declined by issuer"];
 
+    /// <summary>An in-house text format the general rules cannot read, described by a configured named pattern.</summary>
+    private static readonly ParsingOptions ShopFormat = new()
+    {
+        Patterns =
+        {
+            ["SHOP"] = @"%{HOSTNAME:host}\|%{TIMESTAMP_ISO8601:timestamp}\|%{LOGLEVEL:level}\|%{WORD:method} %{URIPATH:endpoint}\|took %{NUMBER:response_time_ms}ms\|user=%{USER:user_id}\|%{GREEDYDATA:message}",
+        },
+        Sources = { ["shop"] = new SourceParsing { Pattern = "SHOP" } },
+    };
+
     private readonly LogParser _parser = new();
+    private readonly LogParser _patterned = new(linePatterns: ShopFormat.SourcePatterns());
+    private readonly RawContext _shopContext = new(0, 0, "shop", null, DateTimeOffset.UnixEpoch);
     private readonly List<LogEvent> _events = new(Lines);
     private readonly List<ParseFailure> _failures = [];
     private readonly DroppingSink _dropped = new();
@@ -42,6 +55,7 @@ public class ParseBenchmarks
     private byte[] _ecs = [];
     private byte[] _otlp = [];
     private byte[] _loki = [];
+    private byte[] _shop = [];
 
     [GlobalSetup]
     public void Setup()
@@ -52,6 +66,7 @@ public class ParseBenchmarks
         var ecs = new StringBuilder();
         var otlp = new StringBuilder();
         var loki = new StringBuilder();
+        var shop = new StringBuilder();
         var csv = new StringBuilder("timestamp,log_type,level,client_ip,user_id,method,endpoint,status_code,response_time_ms,user_agent,message,sql_query,query_duration_ms,server,tenant_id\n");
         for (var i = 0; i < Lines; i++)
         {
@@ -61,6 +76,7 @@ public class ParseBenchmarks
             ecs.Append(row.ToEcs()).Append('\n');
             otlp.Append(row.ToOtlp()).Append('\n');
             loki.Append(row.ToLoki()).Append('\n');
+            shop.Append(row.ToShopLine()).Append('\n');
         }
 
         _jsonLines = Encoding.UTF8.GetBytes(json.ToString());
@@ -68,6 +84,7 @@ public class ParseBenchmarks
         _ecs = Encoding.UTF8.GetBytes(ecs.ToString());
         _otlp = Encoding.UTF8.GetBytes(otlp.ToString());
         _loki = Encoding.UTF8.GetBytes(loki.ToString());
+        _shop = Encoding.UTF8.GetBytes(shop.ToString());
         _apache = File.ReadAllBytes(BenchData.PathOf("apache", "apache_combined_10k.log"));
         var ssh = File.ReadAllText(BenchData.PathOf("loghub", "OpenSSH_2k.log")).TrimEnd('\n') + "\n";
         _syslog = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(ssh, Lines / 2_000)));
@@ -81,6 +98,11 @@ public class ParseBenchmarks
             {
                 throw new InvalidOperationException($"{format} batch did not parse into {Lines} events");
             }
+        }
+
+        if (ParseShop() != Lines || _failures.Count != 0 || _events.Any(e => e.Endpoint is null || e.UserId is null))
+        {
+            throw new InvalidOperationException($"the named pattern did not read {Lines} events with their fields");
         }
     }
 
@@ -127,6 +149,15 @@ public class ParseBenchmarks
     [Benchmark(Description = "Parse Loki entries (labels, text line)")]
     public int ParseLoki() => Parse(_loki, RawFormat.Loki);
 
+    [Benchmark(Description = "Parse text with a configured named pattern")]
+    public int ParseShop()
+    {
+        _events.Clear();
+        _failures.Clear();
+        _patterned.Parse(_shop, RawFormat.Text, _shopContext, _events, _failures);
+        return _events.Count;
+    }
+
     private int Parse(byte[] payload, RawFormat format)
     {
         _events.Clear();
@@ -168,6 +199,11 @@ public class ParseBenchmarks
                 $"{Messages[random.Next(Messages.Length)]} (request {random.Next(1_000_000)})", sql,
                 sql is null ? null : Math.Round(random.NextDouble() * 300, 1), $"srv-{random.Next(8):D2}", $"tenant_{random.Next(20)}");
         }
+
+        /// <summary>The in-house text format of <see cref="ShopFormat"/>: fields between pipes.</summary>
+        public string ToShopLine() => string.Create(
+            CultureInfo.InvariantCulture,
+            $"{Server}|{Timestamp:yyyy-MM-dd HH:mm:ss.fff}|{Level}|{Method} {Endpoint}|took {ResponseTimeMs}ms|user={UserId}|{Message}");
 
         /// <summary>What a shipper's elasticsearch output sends: ECS names, nested.</summary>
         public string ToEcs() => JsonSerializer.Serialize(new Dictionary<string, object?>

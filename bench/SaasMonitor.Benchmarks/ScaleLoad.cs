@@ -1,9 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
+using Dashboard.Web;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 using SaasMonitor.Core.Bus;
 using SaasMonitor.Core.Events;
 using SaasMonitor.Core.Kpis;
 using SaasMonitor.Core.Search;
+using SaasMonitor.Embedded.Cache;
 using SaasMonitor.Embedded.Search;
 using SaasMonitor.Embedded.Sqlite;
 
@@ -12,7 +16,7 @@ namespace SaasMonitor.Benchmarks;
 /// <summary>
 /// Search and KPI latency at scale (DESIGN §7: 10M events): fills the embedded search store and KPI store directly
 /// with N generated events spread over 7 days, then times searches (p50/p99 over repeated runs) and the dashboard's
-/// KPI read (cold: a freshly opened store; warm: repeated), and reports the process's memory.
+/// KPI read (cold: a freshly opened store; warm: repeated) and the overview page's figures, and reports the process's memory.
 /// Usage: scale [--events N]
 /// </summary>
 internal static class ScaleLoad
@@ -62,6 +66,16 @@ internal static class ScaleLoad
                 await TimeAsync("all events, newest 50", () => search.SearchAsync(new SearchRequest(new SearchQuery()), ct));
                 await TimeAsync("filters only, slowest 50", () => search.SearchAsync(new SearchRequest(new SearchQuery { Services = ["payments"], StatusClasses = [5] }) { Sort = SearchSort.SlowestFirst }, ct));
                 await TimeAsync("KPI totals from day windows (warm)", () => StatsAsync(kpis, end, ct));
+
+                // The overview page's figures as the page reads them (Kpis through the hot cache): with an empty
+                // cache each time (every figure computed from the windows), and with the cache the page shares.
+                foreach (var (range, span) in new[] { ("24 hours", TimeSpan.FromDays(1)), ("30 days", TimeSpan.FromDays(30)) })
+                {
+                    await TimeAsync($"overview page, {range}, empty cache", () => OverviewFigures.LoadAsync(Overview(kpis), search, span, DateTimeOffset.UtcNow, ct));
+                }
+
+                var shared = Overview(kpis);
+                await TimeAsync("overview page, 24 hours, warm cache", () => OverviewFigures.LoadAsync(shared, search, TimeSpan.FromDays(1), DateTimeOffset.UtcNow, ct));
             }
 
             using (var cold = new SqliteKpiStore(sqlite))
@@ -91,6 +105,10 @@ internal static class ScaleLoad
         KpiReport.Totals(hours, []);
         return KpiReport.Totals(days, users);
     }
+
+    /// <summary>The dashboard's KPI reader over <paramref name="store"/> with a fresh in-process hot cache.</summary>
+    private static Kpis Overview(IKpiStore store) =>
+        new(store, new MemoryHotCache(new MemoryCache(new MemoryCacheOptions())), TimeProvider.System, Options.Create(new DashboardOptions()));
 
     private static async Task TimeAsync<T>(string what, Func<Task<T>> run)
     {

@@ -45,8 +45,12 @@ internal static class SearchPageQueries
         ISearchStore store, SearchQuery query, DateTimeOffset now, CancellationToken ct)
     {
         var from = query.From
-            ?? (await store.SearchAsync(new SearchRequest(query) { Sort = SearchSort.OldestFirst, Size = 1 }, ct).ConfigureAwait(false)).Hits[0].Timestamp;
-        return (await HistogramAsync(store, query, from, query.To ?? now, ct).ConfigureAwait(false), await TopValuesAsync(store, query, ct).ConfigureAwait(false));
+            ?? ((await store.SearchAsync(new SearchRequest(query) { Sort = SearchSort.OldestFirst, Size = 1 }, ct).ConfigureAwait(false)).Hits is [var oldest, ..] ? oldest.Timestamp : now);
+        // The histogram and the top values read the index independently: asked on separate threads (the embedded store
+        // answers synchronously), the page waits for the slowest of them rather than for their sum.
+        var histogram = Task.Run(() => HistogramAsync(store, query, from, query.To ?? now, ct), ct);
+        var topValues = TopValuesAsync(store, query, ct);
+        return (await histogram.ConfigureAwait(false), await topValues.ConfigureAwait(false));
     }
 
     /// <summary>
@@ -71,16 +75,8 @@ internal static class SearchPageQueries
     /// <summary>The most frequent values of <see cref="TopValueFields"/> among the matching events.</summary>
     public static async Task<IReadOnlyList<(string Field, IReadOnlyList<TermCount> Values)>> TopValuesAsync(ISearchStore store, SearchQuery query, CancellationToken ct)
     {
-        var top = new List<(string, IReadOnlyList<TermCount>)>();
-        foreach (var field in TopValueFields)
-        {
-            if (await store.TermsAsync(query, field, 5, ct).ConfigureAwait(false) is { Count: > 0 } values)
-            {
-                top.Add((field, values));
-            }
-        }
-
-        return top;
+        var counts = await Task.WhenAll(TopValueFields.Select(field => Task.Run(() => store.TermsAsync(query, field, 5, ct), ct))).ConfigureAwait(false);
+        return [.. TopValueFields.Zip(counts).Where(f => f.Second.Count > 0)];
     }
 
     /// <summary>
@@ -128,6 +124,25 @@ internal static class SearchPageQueries
         }
 
         return [.. SearchableFields.Where(f => f.StartsWith(word, StringComparison.OrdinalIgnoreCase) && f != word).Select(f => head + f + ":")];
+    }
+
+    /// <summary>The event's searchable fields that have a value (the extra fields are shown apart: they cannot be searched).</summary>
+    public static IEnumerable<(string Name, string Value)> Fields(LogEvent e)
+    {
+        (string, string?)[] fields =
+        [
+            (LogFields.Timestamp, e.Timestamp.ToString("O")), (LogFields.Level, e.Level), (LogFields.Message, e.Message), (LogFields.Service, e.Service),
+            (LogFields.Server, e.Server), (LogFields.Endpoint, e.Endpoint), (LogFields.Method, e.Method), (LogFields.StatusCode, e.StatusCode?.ToString()),
+            (LogFields.ResponseTimeMs, e.ResponseTimeMs?.ToString()), (LogFields.ClientIp, e.ClientIp), (LogFields.UserId, e.UserId),
+            (LogFields.TenantId, e.TenantId), (LogFields.TraceId, e.TraceId), (LogFields.Source, e.Source), (LogFields.FileId, e.FileId),
+        ];
+        foreach (var (name, value) in fields)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                yield return (name, value);
+            }
+        }
     }
 
     /// <summary>A query term that matches <paramref name="value"/> exactly in <paramref name="field"/>, quoted and escaped.</summary>

@@ -36,8 +36,8 @@ internal static class FileEndpoints
         files.MapGet("/files/{id}", GetAsync).WithName("GetFile").WithSummary("One uploaded file with its processing progress.")
             .Produces<FileView>().ProducesProblem(StatusCodes.Status404NotFound).RequireAuthorization(Policies.Viewer);
         files.MapGet("/files/{id}/download", DownloadAsync).WithName("DownloadFile").WithSummary("The original bytes of an uploaded file.").RequireAuthorization(Policies.Viewer);
-        files.MapDelete("/files/{id}", DeleteAsync).WithName("DeleteFile").WithSummary("Delete a file, its stored bytes and its events from the index.")
-            .WithDescription("The file disappears at once. Its events are removed by the indexer: 200 once they are gone (indexer in this process), 202 while an indexer in another process removes them (within a few seconds).")
+        files.MapDelete("/files/{id}", DeleteAsync).WithName("DeleteFile").WithSummary("Delete a file, its stored bytes, its events from the index and what they added to the KPIs.")
+            .WithDescription("The file disappears at once. Its events are removed by the indexer and its contributions to the KPI windows by the aggregator: 200 once both are gone (indexer and aggregator in this process), 202 while one in another process removes them (within a few seconds).")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(Policies.Editor);
     }
@@ -127,8 +127,9 @@ internal static class FileEndpoints
     }
 
     /// <summary>
-    /// Marks the file deleted and removes its bytes; the indexer, the index's only writer, removes its events.
-    /// With the indexer in this process the answer waits for that; otherwise the indexer's next pass does it.
+    /// Marks the file deleted and removes its bytes; the indexer, the index's only writer, removes its events, and the
+    /// aggregator, the KPI store's only writer, its KPI windows. With both in this process the answer waits for that;
+    /// otherwise their next passes do it.
     /// </summary>
     private static async Task<IResult> DeleteAsync(
         string id,
@@ -139,8 +140,10 @@ internal static class FileEndpoints
         HttpContext context,
         CancellationToken ct)
     {
-        // Registered only where the indexer runs in this process.
-        var indexerPurge = context.RequestServices.GetKeyedService<IHousekeepingTask>(HousekeepingTasks.DeletedFiles);
+        // Registered only where the indexer and the aggregator run in this process.
+        var purges = new[] { HousekeepingTasks.DeletedFiles, HousekeepingTasks.DeletedFileKpis }
+            .Select(name => context.RequestServices.GetKeyedService<IHousekeepingTask>(name))
+            .ToList();
         if (!await metadata.MarkFileDeletedAsync(id, ct).ConfigureAwait(false))
         {
             return NotFound(id);
@@ -149,17 +152,17 @@ internal static class FileEndpoints
         blobs.Delete(id);
         await audit.RecordAsync(context, AuditActions.FileDeleted, id).ConfigureAwait(false);
         var events = await search.CountAsync(new SearchQuery { FileId = id }, ct).ConfigureAwait(false);
-        if (indexerPurge is not null)
+        try
         {
-            try
+            await Task.WhenAll(purges.OfType<IHousekeepingTask>().Select(p => p.RunNowAsync(ct))).ConfigureAwait(false);
+            if (purges.TrueForAll(p => p is not null))
             {
-                await indexerPurge.RunNowAsync(ct).ConfigureAwait(false);
                 return Results.Ok(new { id, status = "deleted", deleted_events = events });
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Logged by the purge; the file stays marked and its next pass removes the events.
-            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Logged by the purge; the file stays deleted and the next pass removes what is left.
         }
 
         return Results.Accepted(value: new { id, status = "deleting", deleted_events = events });

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using SaasMonitor.Hosting;
 
 namespace Parser.Worker;
@@ -11,8 +12,8 @@ public static class ParserExtensions
     {
         builder.Services.AddOptions<ParsingOptions>()
             .Bind(builder.Configuration.GetSection(ParsingOptions.Section))
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ParsingOptions>, ParsingOptions.Validation>();
         builder.Services.AddConsumerModule<ParserService>(PipelineModule.Parser, ParserService.GroupName, t => t.Raw);
         return builder;
     }

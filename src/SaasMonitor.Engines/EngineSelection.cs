@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using SaasMonitor.Elasticsearch;
 using SaasMonitor.Embedded;
 using SaasMonitor.Kafka;
 using SaasMonitor.MongoDB;
@@ -23,6 +24,7 @@ public static class EngineSelection
         new("Search", "Lucene", new()
         {
             ["Lucene"] = b => b.AddLuceneSearch(),
+            ["Elasticsearch"] = b => b.AddElasticsearchSearch(),
         }),
         new("Store", "Sqlite", new()
         {
@@ -41,8 +43,8 @@ public static class EngineSelection
         Ports.ToDictionary(p => p.Key, p => (IReadOnlyCollection<string>)p.Adapters.Keys);
 
     /// <summary>
-    /// Registers the configured adapter of every port; an unknown name is refused at once with one sentence naming
-    /// the choices.
+    /// Registers the configured adapter of every port, and the in-memory event matcher every shape uses; an unknown
+    /// name is refused at once with one sentence naming the choices.
     /// </summary>
     public static T AddEngines<T>(this T builder)
         where T : IHostApplicationBuilder
@@ -60,6 +62,7 @@ public static class EngineSelection
             add(builder);
         }
 
+        builder.AddLuceneEventMatcher();
         return builder;
     }
 

@@ -80,6 +80,8 @@ public static partial class HostDefaults
 
     public static WebApplication MapSaasMonitorDefaults(this WebApplication app)
     {
+        // The security headers first, so that every answer carries them, the 414 of a too long URI included.
+        app.UseMiddleware<SecurityHeaders>();
         app.UseRequestTargetLimit();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

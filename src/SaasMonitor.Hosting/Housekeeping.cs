@@ -17,6 +17,9 @@ public static class HousekeepingTasks
 {
     /// <summary>The indexer's removal of the events of files marked deleted.</summary>
     public const string DeletedFiles = "deleted files";
+
+    /// <summary>The aggregator's removal of the KPI windows of deleted files.</summary>
+    public const string DeletedFileKpis = "deleted files' KPIs";
 }
 
 /// <summary>A periodic maintenance task of a module (retention), run once at start, then every interval or when asked.</summary>

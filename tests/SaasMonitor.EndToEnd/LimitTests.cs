@@ -71,12 +71,14 @@ public sealed class LimitTests(LimitTests.SmallLimitsHost fixture) : IClassFixtu
     [Theory]
     [InlineData(10_000)]
     [InlineData(60_000)]
-    public async Task A_uri_over_the_limit_is_refused_with_414_and_the_reason(int length)
+    public async Task A_uri_over_the_limit_is_refused_with_414_the_reason_and_the_security_headers(int length)
     {
         using var response = await _host.Client.GetAsync("/api/search?q=" + new string('a', length));
 
         response.StatusCode.Should().Be(HttpStatusCode.RequestUriTooLong);
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString().Should().Contain("over the limit of 8192");
+        response.Headers.GetValues("X-Content-Type-Options").Should().Equal("nosniff");
+        response.Headers.Contains("Content-Security-Policy").Should().BeTrue("a refusal carries the security headers like every other answer");
     }
 
     [Fact]

@@ -70,11 +70,7 @@ internal static class ElasticsearchEndpoints
                 Elasticsearch-compatible: point a shipper's elasticsearch output (Filebeat, Fluent Bit, Vector, Logstash) or an
                 Elastic client at http://<server>/es. Ingest keys may come as X-Api-Key or as `Authorization: ApiKey <key>`.
                 """)
-            .AddEndpointFilter(async (context, next) =>
-            {
-                context.HttpContext.Response.Headers["X-Elastic-Product"] = "Elasticsearch";
-                return await next(context).ConfigureAwait(false);
-            });
+            .WithAnswerHeader("X-Elastic-Product", "Elasticsearch");
         return builder;
     }
 

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 using SaasMonitor.Core.Events;
@@ -105,9 +105,11 @@ public sealed partial class LogParser
         }
     }
 
-    private void SetUnixNanoseconds(string nanoseconds)
+    private void SetUnixNanoseconds(string nanoseconds) => SetUnixNanoseconds(Encoding.UTF8.GetBytes(nanoseconds));
+
+    private void SetUnixNanoseconds(ReadOnlySpan<byte> nanoseconds)
     {
-        if (ulong.TryParse(nanoseconds, NumberStyles.None, CultureInfo.InvariantCulture, out var ns) && ns > 0)
+        if (Utf8Parser.TryParse(nanoseconds, out ulong ns, out var consumed) && consumed == nanoseconds.Length && ns > 0)
         {
             _builder.Timestamp = DateTimeOffset.UnixEpoch.AddTicks((long)(ns / 100));
         }

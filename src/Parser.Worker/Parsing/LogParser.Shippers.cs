@@ -57,9 +57,6 @@ public sealed partial class LogParser
                 case LineFormat.Otlp:
                     ReadOtlp(root);
                     break;
-                case LineFormat.Loki:
-                    ReadLoki(root);
-                    break;
                 default:
                     ReadClef(root);
                     break;

@@ -14,6 +14,7 @@ namespace Parser.Worker.Parsing;
 public sealed partial class LogParser
 {
     private readonly IReadOnlyDictionary<string, Regex> _multiLineStarts;
+    private readonly IReadOnlyDictionary<string, LinePattern> _linePatterns;
     private EventBuilder _builder = new();
 
     // The event being joined from several lines (multi-line text): its builder, and where it sits in the payload.
@@ -24,9 +25,15 @@ public sealed partial class LogParser
     private ICollection<LogEvent> _events = [];
     private ICollection<ParseFailure> _failures = [];
     private Regex? _multiLineStart;
+    private LinePattern? _linePattern;
 
     /// <param name="multiLineStarts">Per source, what a line that starts a new event matches (see <see cref="TryContinue"/>).</param>
-    public LogParser(IReadOnlyDictionary<string, Regex>? multiLineStarts = null) => _multiLineStarts = multiLineStarts ?? new Dictionary<string, Regex>();
+    /// <param name="linePatterns">Per source, the named pattern its text lines are read with before the general rules.</param>
+    public LogParser(IReadOnlyDictionary<string, Regex>? multiLineStarts = null, IReadOnlyDictionary<string, LinePattern>? linePatterns = null)
+    {
+        _multiLineStarts = multiLineStarts ?? new Dictionary<string, Regex>();
+        _linePatterns = linePatterns ?? new Dictionary<string, LinePattern>();
+    }
 
     /// <summary>
     /// Parses every record of <paramref name="payload"/>, adding one event or one failure per non-blank record.
@@ -43,6 +50,7 @@ public sealed partial class LogParser
 
         _context = context;
         _multiLineStart = context.Source is { } source ? _multiLineStarts.GetValueOrDefault(source) : null;
+        _linePattern = context.Source is { } named && _linePatterns.Count > 0 ? _linePatterns.GetValueOrDefault(named) : null;
         _events = events;
         _failures = failures;
         try
@@ -325,16 +333,27 @@ public sealed partial class LogParser
 
                 break;
             case LineFormat.Text:
-                TextLine.Parse(line, _builder, _context.ReceivedAt);
+                if (_linePattern?.TryApply(line, _builder, _context.ReceivedAt) != true)
+                {
+                    TextLine.Parse(line, _builder, _context.ReceivedAt);
+                }
+
                 break;
             case LineFormat.Clef:
             case LineFormat.Gelf:
             case LineFormat.Ecs:
             case LineFormat.Otlp:
-            case LineFormat.Loki:
                 ReadObjectLine(line, format);
                 break;
+            case LineFormat.Loki:
+                ReadLokiLine(line);
+                break;
             default:
+                if (_linePattern?.TryApply(line, _builder, _context.ReceivedAt) == true)
+                {
+                    break;
+                }
+
                 if (AccessLogLine.TryParse(line, _builder) is not null)
                 {
                     _builder.Reset();

@@ -25,6 +25,12 @@ public interface IKpiStore
 
     Task<IReadOnlyList<UserWindow>> QueryUsersAsync(KpiQuery query, CancellationToken ct);
 
+    /// <summary>The uploaded files (<see cref="KpiKey.FileId"/>) whose events stored windows count.</summary>
+    Task<IReadOnlyList<string>> ListFilesAsync(CancellationToken ct);
+
+    /// <summary>Deletes the KPI and user windows that count an uploaded file's events; every other window stays as it was.</summary>
+    Task DeleteFileAsync(string fileId, CancellationToken ct);
+
     /// <summary>Deletes KPI and user windows of the granularity that start before the cutoff.</summary>
     Task DeleteOlderThanAsync(KpiGranularity granularity, DateTimeOffset cutoff, CancellationToken ct);
 }

@@ -12,7 +12,7 @@ public sealed class KpiBatch
     private static readonly KpiGranularity[] Coarser = [KpiGranularity.Hour, KpiGranularity.Day];
 
     private readonly Dictionary<(DateTimeOffset Start, KpiKey Key), KpiWindow> _minutes = [];
-    private readonly Dictionary<(DateTimeOffset Start, string Service), UserWindow> _minuteUsers = [];
+    private readonly Dictionary<(DateTimeOffset Start, (string Service, string FileId) Key), UserWindow> _minuteUsers = [];
     private List<KpiWindow>? _windows;
     private List<UserWindow>? _users;
 
@@ -25,11 +25,11 @@ public sealed class KpiBatch
         (g, start, w) => new KpiWindow { Granularity = g, Start = start, Key = w.Key },
         (into, w) => into.Merge(w));
 
-    /// <summary>Distinct users per (granularity, window start, service) for events that name a user.</summary>
+    /// <summary>Distinct users per (granularity, window start, service, file) for events that name a user.</summary>
     public IReadOnlyCollection<UserWindow> Users => _users ??= RollUp(
         _minuteUsers.Values,
-        w => (w.Start, w.Service),
-        (g, start, w) => new UserWindow { Granularity = g, Start = start, Service = w.Service },
+        w => (w.Start, (w.Service, w.FileId)),
+        (g, start, w) => new UserWindow { Granularity = g, Start = start, Service = w.Service, FileId = w.FileId },
         (into, w) => into.Users.Merge(w.Users));
 
     public void Add(LogEvent e)
@@ -45,10 +45,10 @@ public sealed class KpiBatch
         window.Add(e);
         if (!string.IsNullOrEmpty(e.UserId))
         {
-            if (!_minuteUsers.TryGetValue((start, key.Service), out var users))
+            if (!_minuteUsers.TryGetValue((start, (key.Service, key.FileId)), out var users))
             {
-                users = new UserWindow { Granularity = KpiGranularity.Minute, Start = start, Service = key.Service };
-                _minuteUsers.Add((start, key.Service), users);
+                users = new UserWindow { Granularity = KpiGranularity.Minute, Start = start, Service = key.Service, FileId = key.FileId };
+                _minuteUsers.Add((start, (key.Service, key.FileId)), users);
             }
 
             users.Users.Add(e.UserId);

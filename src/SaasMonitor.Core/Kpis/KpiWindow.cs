@@ -2,10 +2,14 @@ using SaasMonitor.Core.Events;
 
 namespace SaasMonitor.Core.Kpis;
 
-/// <summary>What KPI windows are split by. "" stands for a missing service or endpoint, 0 for no status code.</summary>
-public readonly record struct KpiKey(string Service, string Endpoint, string Level, int StatusCode)
+/// <summary>
+/// What KPI windows are split by. "" stands for a missing service or endpoint, 0 for no status code. The events of an
+/// uploaded file are counted in windows of their own (<see cref="FileId"/>; "" for events that arrived otherwise), so
+/// deleting the file removes exactly what it contributed; readers merge windows across files.
+/// </summary>
+public readonly record struct KpiKey(string Service, string Endpoint, string Level, int StatusCode, string FileId = "")
 {
-    public static KpiKey Of(LogEvent e) => new(e.Service ?? "", e.Endpoint ?? "", e.Level, e.StatusCode ?? 0);
+    public static KpiKey Of(LogEvent e) => new(e.Service ?? "", e.Endpoint ?? "", e.Level, e.StatusCode ?? 0, e.FileId ?? "");
 }
 
 /// <summary>The counts and response-time distribution of one key over one time window.</summary>
@@ -65,5 +69,7 @@ public sealed class UserWindow
     public required DateTimeOffset Start { get; init; }
     /// <summary>"" for events with no service.</summary>
     public required string Service { get; init; }
+    /// <summary>The uploaded file whose users these are, "" for events that arrived otherwise (see <see cref="KpiKey.FileId"/>).</summary>
+    public string FileId { get; init; } = "";
     public DistinctCounter Users { get; set; } = new();
 }

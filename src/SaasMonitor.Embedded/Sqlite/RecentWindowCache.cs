@@ -50,7 +50,7 @@ internal sealed class RecentWindowCache<TKey, TValue>(int capacity, Func<TKey, (
 
     public void Clear() => _items.Clear();
 
-    private void RemoveWhere(Func<TKey, bool> predicate)
+    public void RemoveWhere(Func<TKey, bool> predicate)
     {
         foreach (var key in _items.Keys.Where(predicate).ToList())
         {

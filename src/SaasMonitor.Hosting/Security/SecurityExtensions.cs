@@ -110,10 +110,12 @@ public static class SecurityExtensions
         return services;
     }
 
-    /// <summary>The security middleware, in order: headers, HSTS over HTTPS, authentication, cross-site refusal, rate limits, authorization, antiforgery.</summary>
+    /// <summary>
+    /// The security middleware, in order: HSTS over HTTPS, authentication, cross-site refusal, rate limits,
+    /// authorization, antiforgery. The security headers come first of all (<see cref="SecurityHeaders"/>).
+    /// </summary>
     public static WebApplication UseSaasMonitorSecurity(this WebApplication app)
     {
-        app.UseMiddleware<SecurityHeaders>();
         app.UseHsts();
         app.UseAuthentication();
         app.UseMiddleware<CrossSiteGuard>();

@@ -1,10 +1,12 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
 namespace SaasMonitor.Hosting.Security;
 
 /// <summary>
 /// Headers on every response: a Content-Security-Policy that allows no inline or eval script and no framing, no MIME
-/// sniffing, a same-origin referrer, and no caching of API answers (they hold log content).
+/// sniffing, a same-origin referrer, no caching of API answers (they hold log content), and the endpoint's own
+/// <see cref="AnswerHeader"/>s. It runs first, so that refusals before any other middleware carry them too.
 /// </summary>
 public sealed class SecurityHeaders(RequestDelegate next)
 {
@@ -48,8 +50,26 @@ public sealed class SecurityHeaders(RequestDelegate next)
                 headers.CacheControl = "no-store";
             }
 
+            foreach (var header in http.GetEndpoint()?.Metadata.GetOrderedMetadata<AnswerHeader>() ?? [])
+            {
+                headers[header.Name] = header.Value;
+            }
+
             return Task.CompletedTask;
         }, context);
         return next(context);
     }
+}
+
+/// <summary>
+/// A header an endpoint puts on every answer, the refusals of authentication and authorization included (an endpoint
+/// filter would miss those): declare it with <see cref="AnswerHeaders.WithAnswerHeader"/>.
+/// </summary>
+public sealed record AnswerHeader(string Name, string Value);
+
+public static class AnswerHeaders
+{
+    public static TBuilder WithAnswerHeader<TBuilder>(this TBuilder builder, string name, string value)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new AnswerHeader(name, value));
 }

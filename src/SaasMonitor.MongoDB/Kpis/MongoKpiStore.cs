@@ -21,8 +21,8 @@ internal sealed class MongoKpiStore(IMongoDatabase database) : IKpiStore, IMongo
 
     public async Task CreateIndexesAsync(CancellationToken ct)
     {
-        await _windows.Indexes.CreateOneAsync(KpiCommands.WindowIndex, cancellationToken: ct).ConfigureAwait(false);
-        await _users.Indexes.CreateOneAsync(KpiCommands.UserIndex, cancellationToken: ct).ConfigureAwait(false);
+        await _windows.Indexes.CreateManyAsync([KpiCommands.WindowIndex, KpiCommands.FileIndex<KpiWindowDocument>()], ct).ConfigureAwait(false);
+        await _users.Indexes.CreateManyAsync([KpiCommands.UserIndex, KpiCommands.FileIndex<UserWindowDocument>()], ct).ConfigureAwait(false);
         await _offsets.Indexes.CreateOneAsync(KpiCommands.OffsetIndex, cancellationToken: ct).ConfigureAwait(false);
     }
 
@@ -71,6 +71,30 @@ internal sealed class MongoKpiStore(IMongoDatabase database) : IKpiStore, IMongo
         return found.ConvertAll(d => d.ToWindow());
     }
 
+    public async Task<IReadOnlyList<string>> ListFilesAsync(CancellationToken ct)
+    {
+        var windows = await (await _windows.DistinctAsync(d => d.FileId, KpiCommands.OfFiles<KpiWindowDocument>(), cancellationToken: ct).ConfigureAwait(false))
+            .ToListAsync(ct).ConfigureAwait(false);
+        var users = await (await _users.DistinctAsync(d => d.FileId, KpiCommands.OfFiles<UserWindowDocument>(), cancellationToken: ct).ConfigureAwait(false))
+            .ToListAsync(ct).ConfigureAwait(false);
+        return [.. windows.Union(users, StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
+
+    public async Task DeleteFileAsync(string fileId, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(fileId);
+        using var session = await database.Client.StartSessionAsync(cancellationToken: ct).ConfigureAwait(false);
+        await session.WithTransactionAsync(
+            async (s, token) =>
+            {
+                await _windows.DeleteManyAsync(s, KpiCommands.OfFile<KpiWindowDocument>(fileId), cancellationToken: token).ConfigureAwait(false);
+                await _users.DeleteManyAsync(s, KpiCommands.OfFile<UserWindowDocument>(fileId), cancellationToken: token).ConfigureAwait(false);
+                return true;
+            },
+            Atomic,
+            ct).ConfigureAwait(false);
+    }
+
     public async Task DeleteOlderThanAsync(KpiGranularity granularity, DateTimeOffset cutoff, CancellationToken ct)
     {
         await _windows.DeleteManyAsync(KpiCommands.OlderThan<KpiWindowDocument>(granularity, cutoff), ct).ConfigureAwait(false);
@@ -83,12 +107,12 @@ internal sealed class MongoKpiStore(IMongoDatabase database) : IKpiStore, IMongo
         foreach (var granularity in windows.GroupBy(w => w.Granularity))
         {
             var stored = (await _users.Find(session, KpiCommands.UserWindowsOf(granularity.Key, granularity)).ToListAsync(ct).ConfigureAwait(false))
-                .ToDictionary(d => (d.Start, d.Service));
+                .ToDictionary(d => (d.Start, d.Service, d.FileId));
             foreach (var window in granularity)
             {
-                var merged = new UserWindow { Granularity = window.Granularity, Start = window.Start, Service = window.Service };
+                var merged = new UserWindow { Granularity = window.Granularity, Start = window.Start, Service = window.Service, FileId = window.FileId };
                 var id = ObjectId.Empty;
-                if (stored.TryGetValue((window.Start.UtcTicks, window.Service), out var existing))
+                if (stored.TryGetValue((window.Start.UtcTicks, window.Service, window.FileId), out var existing))
                 {
                     merged.Users = DistinctCounter.FromBytes(existing.Users);
                     id = existing.Id;

@@ -175,6 +175,35 @@ public abstract class KpiStoreConformanceTests
         (await store.QueryAsync(new KpiQuery(KpiGranularity.Hour, To: day2), Ct)).Single().Count.Should().Be(2);
     }
 
+    [Fact]
+    public async Task Deleting_a_file_removes_exactly_what_its_events_added_and_leaves_every_other_window_as_it_was()
+    {
+        var store = await CreateStoreAsync();
+        var streamed = KpiTestEvents.Generate(800, seed: 41, hours: 3);
+        var fileA = KpiTestEvents.Generate(600, seed: 42, hours: 3).Select(e => e with { FileId = "file-a" }).ToList();
+        var fileB = KpiTestEvents.Generate(600, seed: 43, hours: 3).Select(e => e with { FileId = "file-b" }).ToList();
+        await store.ApplyAsync(Batch([.. streamed[..400], .. fileA[..300], .. fileB[..300]]), Group, [], Ct);
+        await store.ApplyAsync(Batch([.. streamed[400..], .. fileA[300..], .. fileB[300..]]), Group, [], Ct);
+        (await store.ListFilesAsync(Ct)).Should().BeEquivalentTo(["file-a", "file-b"]);
+
+        await store.DeleteFileAsync("file-a", Ct);
+        await store.DeleteFileAsync("file-a", Ct);
+
+        (await store.ListFilesAsync(Ct)).Should().Equal("file-b");
+        var remaining = Batch([.. streamed, .. fileB]);
+        foreach (var granularity in Enum.GetValues<KpiGranularity>())
+        {
+            ShouldMatch(await store.QueryAsync(new KpiQuery(granularity), Ct), remaining.Windows.Where(w => w.Granularity == granularity));
+            var users = await store.QueryUsersAsync(new KpiQuery(granularity), Ct);
+            users.Select(u => (u.Start, u.Service, u.FileId, u.Users.Estimate())).Should().BeEquivalentTo(
+                remaining.Users.Where(u => u.Granularity == granularity).Select(u => (u.Start, u.Service, u.FileId, u.Users.Estimate())));
+        }
+
+        // Events of the deleted file that arrive late are counted afresh, not on top of what was removed.
+        await store.ApplyAsync(Batch(fileA[0]), Group, [], Ct);
+        (await store.QueryAsync(new KpiQuery(KpiGranularity.Day), Ct)).Where(w => w.Key.FileId == "file-a").Sum(w => w.Count).Should().Be(1);
+    }
+
     protected static KpiBatch Batch(params IEnumerable<LogEvent> events)
     {
         var batch = new KpiBatch();
@@ -221,6 +250,7 @@ public abstract class KpiStoreConformanceTests
         .ThenBy(w => w.Key.Endpoint, StringComparer.Ordinal)
         .ThenBy(w => w.Key.Level, StringComparer.Ordinal)
         .ThenBy(w => w.Key.StatusCode)
+        .ThenBy(w => w.Key.FileId, StringComparer.Ordinal)
         .ToList();
 
     /// <summary>Offsets that cannot be read: the store fails after it has started writing the batch.</summary>

@@ -40,5 +40,31 @@ public sealed class SqliteKpiStoreTests : KpiStoreConformanceTests, IDisposable
         store.GetOffsets("aggregator").Should().ContainSingle();
     }
 
+    [Fact]
+    public async Task Windows_stored_before_the_split_by_file_are_kept_and_outlive_any_file_deletion()
+    {
+        using (var before = SqliteDatabase.OpenMigrated(_database.Options, SqliteKpiStore.SchemaSlot, SqliteKpiStore.Migrations[..1]))
+        using (var insert = before.CreateCommand())
+        {
+            insert.CommandText = """
+                INSERT INTO kpi_windows VALUES ($g, 0, 'api', '/api/orders', 'INFO', 200, 7, 1, 0, 0, 0, $latency);
+                INSERT INTO kpi_users VALUES ($g, 0, 'api', $users);
+                """;
+            insert.Parameters.AddWithValue("$g", (int)KpiGranularity.Hour);
+            insert.Parameters.AddWithValue("$latency", new LatencySketch().ToBytes());
+            insert.Parameters.AddWithValue("$users", new DistinctCounter().ToBytes());
+            insert.ExecuteNonQuery();
+        }
+
+        var store = _database.Open(o => new SqliteKpiStore(o));
+        await store.DeleteFileAsync("any-file", TestContext.Current.CancellationToken);
+
+        var window = (await store.QueryAsync(new KpiQuery(KpiGranularity.Hour), TestContext.Current.CancellationToken)).Should().ContainSingle().Subject;
+        window.Key.Should().Be(new KpiKey("api", "/api/orders", "INFO", 200, FileId: ""));
+        window.Count.Should().Be(7);
+        (await store.QueryUsersAsync(new KpiQuery(KpiGranularity.Hour), TestContext.Current.CancellationToken)).Should().ContainSingle().Which.FileId.Should().BeEmpty();
+        (await store.ListFilesAsync(TestContext.Current.CancellationToken)).Should().BeEmpty();
+    }
+
     public void Dispose() => _database.Dispose();
 }

@@ -32,4 +32,31 @@ public class LokiTests
         e.Service.Should().Be("varlogs");
         e.Message.Should().Be("disk 91% full");
     }
+
+    [Fact]
+    public void Escaped_names_and_values_numbers_and_nested_values_read_as_they_were_meant()
+    {
+        var e = ParserRun.Of(
+            """{"other":[1,{"x":2}],"ts":"1710423900000000000","line":"tab\there \"quoted\" \u00e9","labels":{"service\u005fname":"bill\u0069ng","retries":3,"detected_level":"warn","shape":{"a":[1,2]}}}""",
+            RawFormat.Loki).Single();
+
+        e.Message.Should().Be("tab\there \"quoted\" é");
+        e.Service.Should().Be("billing");
+        e.Level.Should().Be(LogLevels.Warning);
+        e.Extra.Should().Contain("retries", "3").And.Contain("shape", """{"a":[1,2]}""");
+    }
+
+    [Theory]
+    [InlineData("""{"ts":"1","line":"x",""", "invalid-json")]
+    [InlineData("""{"line":"x"} trailing""", "unexpected content after the JSON object at byte 12")]
+    [InlineData("""["line"]""", "expected a JSON object, found Array")]
+    public void A_malformed_entry_is_refused_with_the_reason(string entry, string reason)
+    {
+        var run = ParserRun.Of(entry, RawFormat.Loki);
+
+        run.Events.Should().BeEmpty();
+        var failure = run.Failures.Should().ContainSingle().Subject;
+        failure.ErrorType.Should().Be("invalid-json");
+        (failure.ErrorType + " " + failure.Reason).Should().Contain(reason);
+    }
 }
