@@ -279,16 +279,7 @@ internal static class IdentityCommands
             filter &= f.Eq(d => d.Action, action);
         }
 
-        if (query.From is { } from)
-        {
-            filter &= f.Gte(d => d.At, from.UtcTicks);
-        }
-
-        if (query.To is { } to)
-        {
-            filter &= f.Lt(d => d.At, to.UtcTicks);
-        }
-
+        filter &= Ticks.Within<AuditDocument>(d => d.At, query.From, query.To);
         if (query.Before is { } before)
         {
             filter &= f.Lt(d => d.Id, before);

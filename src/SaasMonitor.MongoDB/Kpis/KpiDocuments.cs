@@ -16,7 +16,7 @@ internal static class Field
     public const string Granularity = "granularity";
     public const string Start = "start";
     public const string Service = "service";
-    public const string File = "file";
+    public const string FileId = "fileId";
     public const string Endpoint = "endpoint";
     public const string Level = "level";
     public const string Status = "status";
@@ -32,10 +32,7 @@ internal static class Field
     public const string LatencyBuckets = "latency.buckets.";
 }
 
-/// <summary>
-/// What KPI and user windows have in common: one window of one granularity, its start as UTC ticks, the service, and
-/// the uploaded file whose events it counts ("" for events that arrived otherwise), so a file's deletion removes them.
-/// </summary>
+/// <summary>What KPI and user windows have in common: one window of one granularity, its start as UTC ticks, and the service.</summary>
 internal abstract class WindowDocument
 {
     [BsonId]
@@ -51,8 +48,9 @@ internal abstract class WindowDocument
     [BsonElement(Field.Service)]
     public string Service { get; set; } = "";
 
-    [BsonElement(Field.File)]
-    public string File { get; set; } = "";
+    /// <summary>The uploaded file whose events the window counts; "" for events that arrived otherwise.</summary>
+    [BsonElement(Field.FileId)]
+    public string FileId { get; set; } = "";
 }
 
 /// <summary>A KPI window as stored: every number is a sum or a maximum, so merging a batch is one <c>$inc</c>/<c>$min</c>/<c>$max</c> upsert.</summary>
@@ -90,7 +88,7 @@ internal sealed class KpiWindowDocument : WindowDocument
     {
         Granularity = Granularity,
         Start = new DateTimeOffset(Start, TimeSpan.Zero),
-        Key = new KpiKey(Service, Endpoint, Level, Status, File),
+        Key = new KpiKey(Service, Endpoint, Level, Status, FileId),
         Count = Count,
         Errors = Errors,
         ResponseCount = ResponseCount,
@@ -130,7 +128,7 @@ internal sealed class UserWindowDocument : WindowDocument
         Granularity = Granularity,
         Start = new DateTimeOffset(Start, TimeSpan.Zero),
         Service = Service,
-        FileId = File,
+        FileId = FileId,
         Users = DistinctCounter.FromBytes(Users),
     };
 }
@@ -172,7 +170,7 @@ internal static class KpiCommands
         [Field.Endpoint] = window.Key.Endpoint,
         [Field.Level] = window.Key.Level,
         [Field.Status] = window.Key.StatusCode,
-        [Field.File] = window.Key.FileId,
+        [Field.FileId] = window.Key.FileId,
     };
 
     /// <summary>
@@ -213,17 +211,7 @@ internal static class KpiCommands
         where T : WindowDocument
     {
         var filter = Builders<T>.Filter;
-        var range = filter.Eq(d => d.Granularity, query.Granularity);
-        if (query.From is { } from)
-        {
-            range &= filter.Gte(d => d.Start, from.UtcTicks);
-        }
-
-        if (query.To is { } to)
-        {
-            range &= filter.Lt(d => d.Start, to.UtcTicks);
-        }
-
+        var range = filter.Eq(d => d.Granularity, query.Granularity) & Ticks.Within<T>(d => d.Start, query.From, query.To);
         if (query.Service is { } service)
         {
             range &= filter.Eq(d => d.Service, service);
@@ -244,27 +232,22 @@ internal static class KpiCommands
         var list = windows.ToList();
         return filter.Eq(d => d.Granularity, granularity)
             & filter.In(d => d.Start, list.Select(w => w.Start.UtcTicks).Distinct())
-            & filter.In(d => d.Service, list.Select(w => w.Service).Distinct())
-            & filter.In(d => d.File, list.Select(w => w.FileId).Distinct());
+            & filter.In(d => d.Service, list.Select(w => w.Service).Distinct());
     }
-
-    /// <summary>The windows that count the events of one uploaded file.</summary>
-    public static FilterDefinition<T> OfFile<T>(string fileId)
-        where T : WindowDocument => Builders<T>.Filter.Eq(d => d.File, fileId);
-
-    /// <summary>Windows that count an uploaded file's events (not those of events that arrived otherwise).</summary>
-    public static FilterDefinition<KpiWindowDocument> AnyFile { get; } = Builders<KpiWindowDocument>.Filter.Ne(d => d.File, "");
 
     /// <summary>Replaces (or creates) the stored user window with the merged one.</summary>
     public static ReplaceOneModel<UserWindowDocument> StoreUsers(UserWindow window, ObjectId existing) => new(
-        new BsonDocument { [Field.Granularity] = (int)window.Granularity, [Field.Start] = window.Start.UtcTicks, [Field.Service] = window.Service, [Field.File] = window.FileId },
+        new BsonDocument
+        {
+            [Field.Granularity] = (int)window.Granularity, [Field.Start] = window.Start.UtcTicks, [Field.Service] = window.Service, [Field.FileId] = window.FileId,
+        },
         new UserWindowDocument
         {
             Id = existing == ObjectId.Empty ? ObjectId.GenerateNewId() : existing,
             Granularity = window.Granularity,
             Start = window.Start.UtcTicks,
             Service = window.Service,
-            File = window.FileId,
+            FileId = window.FileId,
             Users = window.Users.ToBytes(),
         })
     { IsUpsert = true };
@@ -280,12 +263,26 @@ internal static class KpiCommands
     /// <summary>One window per key, as the SQLite table's primary key; it also serves range queries by granularity and start.</summary>
     public static CreateIndexModel<KpiWindowDocument> WindowIndex { get; } = new(
         Builders<KpiWindowDocument>.IndexKeys.Ascending(d => d.Granularity).Ascending(d => d.Start).Ascending(d => d.Service)
-            .Ascending(d => d.Endpoint).Ascending(d => d.Level).Ascending(d => d.Status).Ascending(d => d.File),
+            .Ascending(d => d.Endpoint).Ascending(d => d.Level).Ascending(d => d.Status).Ascending(d => d.FileId),
         new CreateIndexOptions { Unique = true, Name = "window_key" });
 
     public static CreateIndexModel<UserWindowDocument> UserIndex { get; } = new(
-        Builders<UserWindowDocument>.IndexKeys.Ascending(d => d.Granularity).Ascending(d => d.Start).Ascending(d => d.Service).Ascending(d => d.File),
+        Builders<UserWindowDocument>.IndexKeys.Ascending(d => d.Granularity).Ascending(d => d.Start).Ascending(d => d.Service).Ascending(d => d.FileId),
         new CreateIndexOptions { Unique = true, Name = "window_key" });
+
+    /// <summary>Windows that count an uploaded file's events: those a file's deletion removes.</summary>
+    public static FilterDefinition<T> OfFiles<T>()
+        where T : WindowDocument =>
+        Builders<T>.Filter.Gt(d => d.FileId, "");
+
+    public static FilterDefinition<T> OfFile<T>(string fileId)
+        where T : WindowDocument =>
+        Builders<T>.Filter.Eq(d => d.FileId, fileId);
+
+    /// <summary>Only file windows are indexed by file: the others (most) cost the index nothing.</summary>
+    public static CreateIndexModel<T> FileIndex<T>()
+        where T : WindowDocument =>
+        new(Builders<T>.IndexKeys.Ascending(d => d.FileId), new CreateIndexOptions<T> { Name = "of_files", PartialFilterExpression = OfFiles<T>() });
 
     public static CreateIndexModel<OffsetDocument> OffsetIndex { get; } = new(
         Builders<OffsetDocument>.IndexKeys.Ascending(d => d.Group).Ascending(d => d.Topic).Ascending(d => d.Partition),

@@ -21,8 +21,8 @@ internal sealed class MongoKpiStore(IMongoDatabase database) : IKpiStore, IMongo
 
     public async Task CreateIndexesAsync(CancellationToken ct)
     {
-        await _windows.Indexes.CreateOneAsync(KpiCommands.WindowIndex, cancellationToken: ct).ConfigureAwait(false);
-        await _users.Indexes.CreateOneAsync(KpiCommands.UserIndex, cancellationToken: ct).ConfigureAwait(false);
+        await _windows.Indexes.CreateManyAsync([KpiCommands.WindowIndex, KpiCommands.FileIndex<KpiWindowDocument>()], ct).ConfigureAwait(false);
+        await _users.Indexes.CreateManyAsync([KpiCommands.UserIndex, KpiCommands.FileIndex<UserWindowDocument>()], ct).ConfigureAwait(false);
         await _offsets.Indexes.CreateOneAsync(KpiCommands.OffsetIndex, cancellationToken: ct).ConfigureAwait(false);
     }
 
@@ -73,8 +73,11 @@ internal sealed class MongoKpiStore(IMongoDatabase database) : IKpiStore, IMongo
 
     public async Task<IReadOnlyList<string>> ListFilesAsync(CancellationToken ct)
     {
-        using var files = await _windows.DistinctAsync(d => d.File, KpiCommands.AnyFile, cancellationToken: ct).ConfigureAwait(false);
-        return [.. (await files.ToListAsync(ct).ConfigureAwait(false)).Order(StringComparer.Ordinal)];
+        var windows = await (await _windows.DistinctAsync(d => d.FileId, KpiCommands.OfFiles<KpiWindowDocument>(), cancellationToken: ct).ConfigureAwait(false))
+            .ToListAsync(ct).ConfigureAwait(false);
+        var users = await (await _users.DistinctAsync(d => d.FileId, KpiCommands.OfFiles<UserWindowDocument>(), cancellationToken: ct).ConfigureAwait(false))
+            .ToListAsync(ct).ConfigureAwait(false);
+        return [.. windows.Union(users, StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
     public async Task DeleteFileAsync(string fileId, CancellationToken ct)
@@ -104,7 +107,7 @@ internal sealed class MongoKpiStore(IMongoDatabase database) : IKpiStore, IMongo
         foreach (var granularity in windows.GroupBy(w => w.Granularity))
         {
             var stored = (await _users.Find(session, KpiCommands.UserWindowsOf(granularity.Key, granularity)).ToListAsync(ct).ConfigureAwait(false))
-                .ToDictionary(d => (d.Start, d.Service, d.File));
+                .ToDictionary(d => (d.Start, d.Service, d.FileId));
             foreach (var window in granularity)
             {
                 var merged = new UserWindow { Granularity = window.Granularity, Start = window.Start, Service = window.Service, FileId = window.FileId };

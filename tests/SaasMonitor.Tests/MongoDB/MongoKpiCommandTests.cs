@@ -25,7 +25,7 @@ public sealed class MongoKpiCommandTests
             ["endpoint"] = "/api/orders",
             ["level"] = "INFO",
             ["status"] = 200,
-            ["file"] = "",
+            ["fileId"] = "",
         });
         filter["start"].BsonType.Should().Be(BsonType.Int64);
     }
@@ -117,27 +117,15 @@ public sealed class MongoKpiCommandTests
             ["granularity"] = 0,
             ["start"] = new BsonDocument("$in", new BsonArray { Start.UtcTicks }),
             ["service"] = new BsonDocument("$in", new BsonArray { "api" }),
-            ["file"] = new BsonDocument("$in", new BsonArray { "" }),
         });
         var existing = ObjectId.GenerateNewId();
         var replace = KpiCommands.StoreUsers(minutes[0], existing);
         replace.IsUpsert.Should().BeTrue();
         var document = MongoRender.Document(replace.Replacement);
-        document.Names.Should().Equal("_id", "granularity", "start", "service", "file", "users");
+        document.Names.Should().Equal("_id", "granularity", "start", "service", "fileId", "users");
         document["_id"].Should().Be(existing);
         document["users"].BsonType.Should().Be(BsonType.Binary);
         MongoRender.Read<UserWindowDocument>(document).ToWindow().Users.Estimate().Should().Be(2);
-    }
-
-    [Fact]
-    public void An_uploaded_files_windows_are_kept_apart_and_found_by_its_id()
-    {
-        var window = Window(Event(120) with { FileId = "f-1" });
-
-        MongoRender.Filter(KpiCommands.WindowKey(window))["file"].Should().Be(new BsonString("f-1"));
-        MongoRender.Filter(KpiCommands.OfFile<KpiWindowDocument>("f-1")).ShouldBe(new BsonDocument("file", "f-1"));
-        MongoRender.Filter(KpiCommands.OfFile<UserWindowDocument>("f-1")).ShouldBe(new BsonDocument("file", "f-1"));
-        MongoRender.Filter(KpiCommands.AnyFile).ShouldBe(new BsonDocument("file", new BsonDocument("$ne", "")));
     }
 
     [Fact]
@@ -154,9 +142,27 @@ public sealed class MongoKpiCommandTests
     public void Indexes_are_unique_on_the_keys_the_sqlite_tables_use_as_primary_keys()
     {
         Unique(KpiCommands.WindowIndex.Keys, KpiCommands.WindowIndex.Options).ShouldBe(
-            new BsonDocument { ["granularity"] = 1, ["start"] = 1, ["service"] = 1, ["endpoint"] = 1, ["level"] = 1, ["status"] = 1, ["file"] = 1 });
-        Unique(KpiCommands.UserIndex.Keys, KpiCommands.UserIndex.Options).ShouldBe(new BsonDocument { ["granularity"] = 1, ["start"] = 1, ["service"] = 1, ["file"] = 1 });
+            new BsonDocument { ["granularity"] = 1, ["start"] = 1, ["service"] = 1, ["endpoint"] = 1, ["level"] = 1, ["status"] = 1, ["fileId"] = 1 });
+        Unique(KpiCommands.UserIndex.Keys, KpiCommands.UserIndex.Options).ShouldBe(new BsonDocument { ["granularity"] = 1, ["start"] = 1, ["service"] = 1, ["fileId"] = 1 });
         Unique(KpiCommands.OffsetIndex.Keys, KpiCommands.OffsetIndex.Options).ShouldBe(new BsonDocument { ["group"] = 1, ["topic"] = 1, ["partition"] = 1 });
+    }
+
+    [Fact]
+    public void An_uploaded_files_windows_are_kept_apart_listed_and_deleted_by_its_id_under_a_partial_index()
+    {
+        var e = Event(10) with { FileId = "f1" };
+        var window = Window(e);
+
+        MongoRender.Filter(KpiCommands.WindowKey(window))["fileId"].Should().Be(new BsonString("f1"));
+        MongoRender.Read<KpiWindowDocument>(MongoRender.Upsert(null, MongoRender.Filter(KpiCommands.WindowKey(window)), MongoRender.Update(KpiCommands.Merge(window))))
+            .ToWindow().Key.Should().Be(window.Key);
+        MongoRender.Filter(KpiCommands.OfFile<UserWindowDocument>("f1")).ShouldBe(new BsonDocument("fileId", "f1"));
+        MongoRender.Filter(KpiCommands.OfFiles<KpiWindowDocument>()).ShouldBe(new BsonDocument("fileId", new BsonDocument("$gt", "")));
+        var index = KpiCommands.FileIndex<KpiWindowDocument>();
+        MongoRender.Keys(index.Keys).ShouldBe(new BsonDocument("fileId", 1));
+        MongoRender.Filter(((CreateIndexOptions<KpiWindowDocument>)index.Options).PartialFilterExpression).ShouldBe(new BsonDocument("fileId", new BsonDocument("$gt", "")));
+        var users = Batch(e with { UserId = "u1" }).Users.First(u => u.Granularity == KpiGranularity.Day);
+        MongoRender.Read<UserWindowDocument>(MongoRender.Document(KpiCommands.StoreUsers(users, ObjectId.GenerateNewId()).Replacement)).ToWindow().FileId.Should().Be("f1");
     }
 
     internal static BsonDocument Unique<T>(IndexKeysDefinition<T> keys, CreateIndexOptions options)
