@@ -96,6 +96,7 @@ internal static class CostLoad
     private static async Task<Result> RunSaasMonitorAsync(string saasmon, byte[][] batches, int senders, long expected)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "saasmon-cost-" + Guid.NewGuid().ToString("N"));
+        var token = await EditorTokenAsync(saasmon, dataDir);
         var port = FreePort();
         var start = new ProcessStartInfo(saasmon)
         {
@@ -107,6 +108,7 @@ internal static class CostLoad
         try
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5) };
+            client.DefaultRequestHeaders.Authorization = new("Bearer", token);
             await WaitUntilAsync(server, async () => (await client.GetAsync("/health/live")).IsSuccessStatusCode);
             var result = await LoadAsync(server, client, batches, senders, "/api/ingest", "application/x-ndjson", async () =>
                 await TotalAsync(client, "/api/search?page_size=1&service=bench", "total") >= expected
@@ -220,6 +222,36 @@ internal static class CostLoad
         var searchable = Stopwatch.GetElapsedTime(started);
         server.Refresh();
         return new Result(acknowledged, searchable, server.TotalProcessorTime - cpuBefore, server.PeakWorkingSet64, 0, 0, "");
+    }
+
+    /// <summary>
+    /// An editor and an API token for it in the fresh data folder, made with the operator commands before the server
+    /// starts: searches and KPIs need a signed-in role, and the editor may also send the logs.
+    /// </summary>
+    private static async Task<string> EditorTokenAsync(string saasmon, string dataDir)
+    {
+        await OperatorAsync(saasmon, ["users", "add", "loader", "--role", "editor", "--password-stdin", "--data-dir", dataDir], "cost-" + Guid.NewGuid().ToString("N"));
+        var output = await OperatorAsync(saasmon, ["tokens", "create", "--user", "loader", "--name", "cost", "--data-dir", dataDir], null);
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+    }
+
+    private static async Task<string> OperatorAsync(string saasmon, string[] arguments, string? input)
+    {
+        var start = new ProcessStartInfo(saasmon) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{saasmon} did not start.");
+        await process.StandardInput.WriteLineAsync(input ?? "");
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0
+            ? await output
+            : throw new InvalidOperationException($"saasmon {string.Join(' ', arguments)} failed ({process.ExitCode}): {await errors}");
     }
 
     private static Process Start(ProcessStartInfo start)

@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SaasMonitor.Core.Bus;
@@ -31,28 +28,6 @@ internal sealed class AggregatorService(
 
     private static readonly KeyValuePair<string, object?> StageTag = PipelineMetrics.Stage("aggregator");
 
-    /// <summary>Events as KPIs read them: the raw line, message and extra fields are skipped, not decoded into strings.</summary>
-    private static readonly JsonTypeInfo<LogEvent> KpiFields = (JsonTypeInfo<LogEvent>)new JsonSerializerOptions(LogEventJson.Event.Options)
-    {
-        TypeInfoResolver = LogEventJson.Default.WithAddedModifier(static info =>
-        {
-            if (info.Type != typeof(LogEvent))
-            {
-                return;
-            }
-
-            foreach (var property in info.Properties)
-            {
-                property.CustomConverter = property.Name switch
-                {
-                    "raw" or "message" => new Unread<string>(),
-                    "extra" => new Unread<IReadOnlyDictionary<string, string>>(),
-                    _ => property.CustomConverter,
-                };
-            }
-        }),
-    }.GetTypeInfo(typeof(LogEvent));
-
     private readonly ConcurrentDictionary<int, long> _rawSeen = new();
 
     protected override string Stage => "aggregator";
@@ -74,7 +49,8 @@ internal sealed class AggregatorService(
         foreach (var m in batch)
         {
             next[m.Partition] = m.Offset + 1;
-            var e = JsonSerializer.Deserialize(m.Value.Span, KpiFields)!;
+            // KPIs read neither the message, the raw line nor the extra fields: they are skipped undecoded.
+            var e = LogEventReader.Read(m.Value.Span, withText: false);
             if (RawOrigin.TryPack(e.Id, out var origin))
             {
                 var last = seen.TryGetValue(m.Partition, out var s) ? s : _rawSeen.GetValueOrDefault(m.Partition, -1);
@@ -145,18 +121,4 @@ internal static class RawOrigin
         packed = (offset << IndexBits) | (uint)index;
         return true;
     }
-}
-
-/// <summary>Reads past a value the aggregator does not use and leaves the property null.</summary>
-internal sealed class Unread<T> : JsonConverter<T>
-    where T : class
-{
-    public override T? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        reader.Skip();
-        return null;
-    }
-
-    public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
-        throw new NotSupportedException("The aggregator only reads events.");
 }

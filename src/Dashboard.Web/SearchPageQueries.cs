@@ -126,6 +126,25 @@ internal static class SearchPageQueries
         return [.. SearchableFields.Where(f => f.StartsWith(word, StringComparison.OrdinalIgnoreCase) && f != word).Select(f => head + f + ":")];
     }
 
+    /// <summary>The event's searchable fields that have a value (the extra fields are shown apart: they cannot be searched).</summary>
+    public static IEnumerable<(string Name, string Value)> Fields(LogEvent e)
+    {
+        (string, string?)[] fields =
+        [
+            (LogFields.Timestamp, e.Timestamp.ToString("O")), (LogFields.Level, e.Level), (LogFields.Message, e.Message), (LogFields.Service, e.Service),
+            (LogFields.Server, e.Server), (LogFields.Endpoint, e.Endpoint), (LogFields.Method, e.Method), (LogFields.StatusCode, e.StatusCode?.ToString()),
+            (LogFields.ResponseTimeMs, e.ResponseTimeMs?.ToString()), (LogFields.ClientIp, e.ClientIp), (LogFields.UserId, e.UserId),
+            (LogFields.TenantId, e.TenantId), (LogFields.TraceId, e.TraceId), (LogFields.Source, e.Source), (LogFields.FileId, e.FileId),
+        ];
+        foreach (var (name, value) in fields)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                yield return (name, value);
+            }
+        }
+    }
+
     /// <summary>A query term that matches <paramref name="value"/> exactly in <paramref name="field"/>, quoted and escaped.</summary>
     public static string Term(string field, string value) =>
         $"{field}:\"{value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -10,6 +9,7 @@ using SaasMonitor.Core.Events;
 using SaasMonitor.Core.Metadata;
 using SaasMonitor.Core.Telemetry;
 using SaasMonitor.Hosting;
+using SaasMonitor.Hosting.DeadLetters;
 
 namespace Parser.Worker;
 
@@ -25,12 +25,9 @@ internal sealed class ParserService(
     public const string GroupName = PipelineGroups.Parser;
 
     private static readonly KeyValuePair<string, object?> StageTag = PipelineMetrics.Stage("parser");
-    private static readonly byte[] WorkerVersion = Encoding.UTF8.GetBytes(
-        typeof(ParserService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0");
 
     // Every event message shares this one list: the schema header is pre-encoded, nothing is allocated per event.
     private static readonly MessageHeader[] EventHeaders = [MessageSchemas.Events.Header];
-    private static readonly byte[] FirstAttempt = "1"u8.ToArray();
 
     private readonly LogParser _parser = new(parsing.Value.MultiLineStarts(), parsing.Value.SourcePatterns());
     private readonly List<LogEvent> _events = [];
@@ -114,37 +111,7 @@ internal sealed class ParserService(
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : raw.Timestamp;
 
-    private static BusMessage DeadLetter(ConsumedMessage raw, ParseFailure failure) => new(failure.Original)
-    {
-        Headers =
-        [
-            MessageSchemas.DeadLetter.Header,
-            Header(DeadLetterHeaders.OriginTopic, raw.Topic),
-            Header(DeadLetterHeaders.OriginPartition, raw.Partition.ToString(CultureInfo.InvariantCulture)),
-            Header(DeadLetterHeaders.OriginOffset, raw.Offset.ToString(CultureInfo.InvariantCulture)),
-            Header(DeadLetterHeaders.OriginIndex, failure.Index.ToString(CultureInfo.InvariantCulture)),
-            Header(DeadLetterHeaders.ErrorType, failure.ErrorType),
-            Header(DeadLetterHeaders.ErrorMessage, failure.Reason),
-            new MessageHeader(DeadLetterHeaders.Attempt, AttemptOf(raw)),
-            Header(DeadLetterHeaders.FailedAt, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
-            new MessageHeader(DeadLetterHeaders.WorkerVersion, WorkerVersion),
-            .. raw.Headers.Where(h => h.Key is RawRecordHeaders.Source or RawRecordHeaders.FileId or RawRecordHeaders.Format),
-        ],
-    };
-
-    /// <summary>A redriven raw record carries the attempt it is (2 after its first redrive); a new record is attempt 1.</summary>
-    private static ReadOnlyMemory<byte> AttemptOf(ConsumedMessage raw)
-    {
-        foreach (var h in raw.Headers)
-        {
-            if (h.Key == DeadLetterHeaders.Attempt)
-            {
-                return h.Value;
-            }
-        }
-
-        return FirstAttempt;
-    }
-
-    private static MessageHeader Header(string key, string value) => new(key, Encoding.UTF8.GetBytes(value));
+    private static BusMessage DeadLetter(ConsumedMessage raw, ParseFailure failure) => DeadLetterMessage.Create(
+        raw, failure.Index, failure.ErrorType, failure.Reason, failure.Original,
+        raw.Headers.Where(h => h.Key is RawRecordHeaders.Source or RawRecordHeaders.FileId or RawRecordHeaders.Format));
 }

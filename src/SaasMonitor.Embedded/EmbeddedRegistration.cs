@@ -31,10 +31,7 @@ public static class EmbeddedRegistration
         return builder;
     }
 
-    /// <summary>
-    /// Log search on the Lucene.NET index in data/index, written only where <see cref="EmbeddedOptions.IndexWriter"/> is set;
-    /// and the same query language over events as they arrive (<see cref="IEventMatcher"/>, for the live tail).
-    /// </summary>
+    /// <summary>Log search on the Lucene.NET index in data/index, written only where <see cref="EmbeddedOptions.IndexWriter"/> is set.</summary>
     public static IHostApplicationBuilder AddLuceneSearch(this IHostApplicationBuilder builder)
     {
         builder.AddEmbeddedOptions();
@@ -43,6 +40,15 @@ public static class EmbeddedRegistration
             var o = Options(sp);
             return new LuceneSearchStore(new LuceneSearchOptions { Directory = o.Folder("index"), ReadOnly = !o.IndexWriter });
         });
+        return builder;
+    }
+
+    /// <summary>
+    /// The search language over events as they arrive, in memory (<see cref="IEventMatcher"/>, for the live tail and
+    /// alerting): whichever engine holds the index, queries are Lucene syntax, so Lucene.NET matches them.
+    /// </summary>
+    public static IHostApplicationBuilder AddLuceneEventMatcher(this IHostApplicationBuilder builder)
+    {
         builder.Services.AddSingleton<IEventMatcher, LuceneEventMatcher>();
         return builder;
     }

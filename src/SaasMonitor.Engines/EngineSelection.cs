@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using SaasMonitor.Elasticsearch;
 using SaasMonitor.Embedded;
 using SaasMonitor.Kafka;
+using SaasMonitor.MongoDB;
 using SaasMonitor.Redis;
 
 namespace SaasMonitor.Engines;
@@ -22,10 +24,12 @@ public static class EngineSelection
         new("Search", "Lucene", new()
         {
             ["Lucene"] = b => b.AddLuceneSearch(),
+            ["Elasticsearch"] = b => b.AddElasticsearchSearch(),
         }),
         new("Store", "Sqlite", new()
         {
             ["Sqlite"] = b => b.AddEmbeddedStores(),
+            ["MongoDB"] = b => b.AddMongoStores(),
         }),
         new("Cache", "Memory", new()
         {
@@ -39,8 +43,8 @@ public static class EngineSelection
         Ports.ToDictionary(p => p.Key, p => (IReadOnlyCollection<string>)p.Adapters.Keys);
 
     /// <summary>
-    /// Registers the configured adapter of every port; an unknown name is refused at once with one sentence naming
-    /// the choices.
+    /// Registers the configured adapter of every port, and the in-memory event matcher every shape uses; an unknown
+    /// name is refused at once with one sentence naming the choices.
     /// </summary>
     public static T AddEngines<T>(this T builder)
         where T : IHostApplicationBuilder
@@ -58,6 +62,7 @@ public static class EngineSelection
             add(builder);
         }
 
+        builder.AddLuceneEventMatcher();
         return builder;
     }
 

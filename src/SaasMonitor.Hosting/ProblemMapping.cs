@@ -6,7 +6,7 @@ using SaasMonitor.Core.Search;
 namespace SaasMonitor.Hosting;
 
 /// <summary>
-/// Turns the domain's "your input is wrong" exceptions into 4xx problem details with the reason, an unreachable bus into
+/// Turns the domain's "your input is wrong" exceptions into 4xx problem details with the reason, an unreachable bus or search store into
 /// 503, and a full disk into 507 (and tells <see cref="DiskSpace"/>, so readiness reports it).
 /// </summary>
 internal sealed class ProblemMapping(IProblemDetailsService problems, DiskSpace disk) : IExceptionHandler
@@ -28,6 +28,7 @@ internal sealed class ProblemMapping(IProblemDetailsService problems, DiskSpace 
             BadHttpRequestException bad => (bad.StatusCode, "Bad request"),
             ArgumentException => (StatusCodes.Status400BadRequest, "Invalid argument"),
             BusException => (StatusCodes.Status503ServiceUnavailable, "Bus unavailable"),
+            SearchUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Search unavailable"),
             _ => (0, ""),
         };
         if (status == 0 || httpContext.Response.HasStarted)

@@ -102,6 +102,50 @@ public sealed class LatencySketch
         return _max;
     }
 
+    /// <summary>Values below <see cref="MinTrackedMs"/>, kept apart from the buckets.</summary>
+    public long ZeroCount => _zeroCount;
+
+    /// <summary>The smallest value added; +∞ when empty.</summary>
+    public double Min => _min;
+
+    /// <summary>The largest value added; −∞ when empty.</summary>
+    public double Max => _max;
+
+    /// <summary>The non-empty buckets: bucket <c>Key</c> holds <c>Value</c> values in (γ^(Key−1), γ^Key], γ = 1.02/0.98.</summary>
+    public IEnumerable<KeyValuePair<int, long>> Buckets
+    {
+        get
+        {
+            for (var j = 0; j < _counts.Length; j++)
+            {
+                if (_counts[j] != 0)
+                {
+                    yield return new(_firstIndex + j, _counts[j]);
+                }
+            }
+        }
+    }
+
+    /// <summary>The sketch with these parts (as <see cref="ZeroCount"/>, <see cref="Min"/>, <see cref="Max"/> and <see cref="Buckets"/> give them), e.g. as a store summed them.</summary>
+    public static LatencySketch FromBuckets(long zeroCount, double min, double max, IEnumerable<KeyValuePair<int, long>> buckets)
+    {
+        ArgumentNullException.ThrowIfNull(buckets);
+        var sketch = new LatencySketch { _zeroCount = zeroCount, Count = zeroCount };
+        foreach (var (index, count) in buckets)
+        {
+            sketch.AddToBucket(index, count);
+            sketch.Count += count;
+        }
+
+        if (sketch.Count > 0)
+        {
+            sketch._min = min;
+            sketch._max = max;
+        }
+
+        return sketch;
+    }
+
     /// <summary>Compact encoding: totals, min/max, then the non-empty buckets as delta-coded varints.</summary>
     public byte[] ToBytes()
     {

@@ -11,3 +11,16 @@ public interface IFileBlobStore
 
     void Delete(string fileId);
 }
+
+public static class FileBlobIds
+{
+    /// <summary>Refuses an id that is not a file id (lower-case letters, digits and '-'), so no id can reach outside a blob store.</summary>
+    public static void Validate(string fileId)
+    {
+        ArgumentNullException.ThrowIfNull(fileId);
+        if (fileId.Length == 0 || fileId.AsSpan().IndexOfAnyExcept("abcdefghijklmnopqrstuvwxyz0123456789-") >= 0)
+        {
+            throw new ArgumentException($"'{fileId}' is not a file id.", nameof(fileId));
+        }
+    }
+}

@@ -43,6 +43,27 @@ public sealed record SearchRequest(SearchQuery Query)
 
     public const int MaxSize = 1000;
     public const int MaxFromPlusSize = 10_000;
+
+    /// <summary>Refuses a page every store refuses: a size or offset past the limits, or an offset with a cursor.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The page is outside the limits.</exception>
+    public void ThrowIfOutOfBounds()
+    {
+        ArgumentNullException.ThrowIfNull(Query);
+        if (Size is < 0 or > MaxSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Size), Size, $"Size must be between 0 and {MaxSize}.");
+        }
+
+        if (From < 0 || From + Size > MaxFromPlusSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(From), From, $"From must be at least 0 and From + Size at most {MaxFromPlusSize}; use the cursor (After) to go further.");
+        }
+
+        if (After is not null && From != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(From), From, "From must be 0 when a cursor (After) is given.");
+        }
+    }
 }
 
 public sealed record SearchPage(long Total, IReadOnlyList<LogEvent> Hits, string? NextCursor);
@@ -77,3 +98,6 @@ public static class LogFields
 
 /// <summary>The query text is not valid Lucene syntax, or names a field that cannot be searched.</summary>
 public sealed class InvalidQueryException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The search store could not be reached or did not answer in time; the request may succeed later.</summary>
+public sealed class SearchUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -25,11 +25,7 @@ public sealed class DirectoryBlobStore : IFileBlobStore
 
     private string PathOf(string fileId)
     {
-        if (fileId.Length == 0 || fileId.AsSpan().IndexOfAnyExcept("abcdefghijklmnopqrstuvwxyz0123456789-") >= 0)
-        {
-            throw new ArgumentException($"'{fileId}' is not a file id.", nameof(fileId));
-        }
-
+        FileBlobIds.Validate(fileId);
         return Path.Combine(_directory, fileId);
     }
 

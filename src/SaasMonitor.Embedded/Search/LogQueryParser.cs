@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Core;
 using Lucene.Net.Analysis.Miscellaneous;
@@ -41,42 +40,12 @@ internal sealed class LogQueryParser : MultiFieldQueryParser
 
         try
         {
-            return new LogQueryParser().Parse(EscapeSlashes(text));
+            return new LogQueryParser().Parse(SearchSyntax.EscapeSlashes(text));
         }
         catch (ParseException e)
         {
             throw new InvalidQueryException(e.Message, e);
         }
-    }
-
-    /// <summary>Escapes every forward slash that is not escaped already, so that none starts a regular expression.</summary>
-    internal static string EscapeSlashes(string text)
-    {
-        if (!text.Contains('/', StringComparison.Ordinal))
-        {
-            return text;
-        }
-
-        var escaped = new StringBuilder(text.Length + 8);
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (c == '\\' && i + 1 < text.Length)
-            {
-                escaped.Append(c).Append(text[++i]);
-            }
-            else
-            {
-                if (c == '/')
-                {
-                    escaped.Append('\\');
-                }
-
-                escaped.Append(c);
-            }
-        }
-
-        return escaped.ToString();
     }
 
     protected override Query GetFieldQuery(string field, string queryText, bool quoted)
@@ -94,6 +63,15 @@ internal sealed class LogQueryParser : MultiFieldQueryParser
 
         return base.GetFieldQuery(field, field == LogFields.Level ? NormalizeLevel(queryText) : queryText, quoted);
     }
+
+    /// <summary>
+    /// A quoted value: the multi-field parser hands it to the analyzer directly, so numeric fields and levels are
+    /// routed here as unquoted values are (<c>@timestamp:"2026-12-01T12:00:01Z"</c> is that instant).
+    /// </summary>
+    protected override Query GetFieldQuery(string field, string queryText, int slop) =>
+        field is not null && (IndexFields.IsNumeric(field) || field == LogFields.Level)
+            ? GetFieldQuery(field, queryText, quoted: true)
+            : base.GetFieldQuery(field!, queryText, slop);
 
     protected override Query GetRangeQuery(string field, string part1, string part2, bool startInclusive, bool endInclusive)
     {

@@ -25,6 +25,8 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
     /// <summary>Batches smaller than this per thread are indexed on the calling thread alone.</summary>
     private const int MinEventsPerThread = 256;
 
+    private static readonly Task<IReadOnlyList<RejectedEvent>> NoneRejected = Task.FromResult<IReadOnlyList<RejectedEvent>>([]);
+
     private readonly LuceneSearchOptions _options;
     private readonly TimeProvider _time;
     private readonly FileStream? _processLock;
@@ -72,9 +74,10 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
         _discoveredAt = _time.GetTimestamp();
     }
 
-    public Task UpsertAsync(IReadOnlyList<LogEvent> events, CancellationToken ct) => UpsertAsync(events, null, ct);
+    public Task<IReadOnlyList<RejectedEvent>> UpsertAsync(IReadOnlyList<LogEvent> events, CancellationToken ct) => UpsertAsync(events, null, ct);
 
-    public Task UpsertAsync(IReadOnlyList<LogEvent> events, IReadOnlyList<ReadOnlyMemory<byte>>? json, CancellationToken ct)
+    /// <summary>As the port's, and refuses no event: every event has a document.</summary>
+    public Task<IReadOnlyList<RejectedEvent>> UpsertAsync(IReadOnlyList<LogEvent> events, IReadOnlyList<ReadOnlyMemory<byte>>? json, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(events);
         if (json is not null && json.Count != events.Count)
@@ -105,7 +108,7 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
             }
         }
 
-        return Task.CompletedTask;
+        return NoneRejected;
     }
 
     public Task FlushAsync(CancellationToken ct)
@@ -127,7 +130,7 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
     public Task<SearchPage> SearchAsync(SearchRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        Validate(request);
+        request.ThrowIfOutOfBounds();
         ct.ThrowIfCancellationRequested();
         var query = LogQueryBuilder.Build(request.Query);
         var after = request.After is null ? null : SearchCursor.Decode(request.Sort, request.After);
@@ -361,25 +364,6 @@ public sealed class LuceneSearchStore : ISearchStore, IDisposable
         }
         catch (UnauthorizedAccessException)
         {
-        }
-    }
-
-    private static void Validate(SearchRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request.Query, "request.Query");
-        if (request.Size is < 0 or > SearchRequest.MaxSize)
-        {
-            throw new ArgumentOutOfRangeException(nameof(request), request.Size, $"Size must be between 0 and {SearchRequest.MaxSize}.");
-        }
-
-        if (request.From < 0 || request.From + request.Size > SearchRequest.MaxFromPlusSize)
-        {
-            throw new ArgumentOutOfRangeException(nameof(request), request.From, $"From must be at least 0 and From + Size at most {SearchRequest.MaxFromPlusSize}; use the cursor (After) to go further.");
-        }
-
-        if (request.After is not null && request.From != 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(request), request.From, "From must be 0 when a cursor (After) is given.");
         }
     }
 

@@ -8,11 +8,13 @@ using Ingest.Gateway;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using SaasMonitor.Elasticsearch;
 using SaasMonitor.Embedded;
 using SaasMonitor.Engines;
 using SaasMonitor.Hosting;
 using SaasMonitor.Hosting.Security;
 using SaasMonitor.Kafka;
+using SaasMonitor.MongoDB;
 using SaasMonitor.Redis;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -35,6 +37,8 @@ public sealed partial class ComposeFileTests
         [SaasMonitorOptions.Section] = [typeof(SaasMonitorOptions), typeof(EmbeddedOptions)],
         [KafkaOptions.Section] = [typeof(KafkaOptions)],
         [RedisOptions.Section] = [typeof(RedisOptions)],
+        [ElasticsearchOptions.Section] = [typeof(ElasticsearchOptions)],
+        [MongoOptions.Section] = [typeof(MongoOptions)],
         [AuthOptions.Section] = [typeof(AuthOptions)],
         [DashboardOptions.Section] = [typeof(DashboardOptions)],
         [IndexerOptions.Section] = [typeof(IndexerOptions)],
@@ -75,6 +79,8 @@ public sealed partial class ComposeFileTests
         app.Services.GetRequiredService<IOptions<SaasMonitorOptions>>().Value.Bus.Should().Be("Kafka");
         app.Services.GetRequiredService<IOptions<KafkaOptions>>().Value.BootstrapServers.Should().Be("kafka:9092");
         app.Services.GetRequiredService<IOptions<RedisOptions>>().Value.Configuration.Should().StartWith("redis:6379,password=");
+        app.Services.GetRequiredService<IOptions<ElasticsearchOptions>>().Value.Url.Should().Be("http://elasticsearch:9200");
+        app.Services.GetRequiredService<IOptions<MongoOptions>>().Value.ConnectionString.Should().StartWith("mongodb://saasmon:").And.Contain("@mongo:27017/?replicaSet=rs0");
         app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.BootstrapAdmin.Name.Should().Be("admin");
     }
 
@@ -96,7 +102,7 @@ public sealed partial class ComposeFileTests
         foreach (var module in Modules)
         {
             var dependsOn = Map(Service(module)["depends_on"]);
-            dependsOn.Keys.Should().Contain(["kafka", "redis"], module);
+            dependsOn.Keys.Should().Contain(["kafka", "redis", "elasticsearch", "mongo"], module);
             foreach (var (engine, condition) in dependsOn)
             {
                 Map(condition)["condition"].Should().Be("service_healthy", $"{module} waits for {engine}");

@@ -119,6 +119,47 @@ public sealed class SearchPageQueriesTests : IDisposable
         page.Hits.Select(e => e.Id).Should().Equal("x");
     }
 
+    [Fact]
+    public async Task Every_field_value_the_event_drawer_offers_as_a_filter_matches_that_event_and_its_exclusion_does_not()
+    {
+        var full = new LogEvent
+        {
+            Id = "full",
+            Timestamp = Noon.AddMilliseconds(1234.5678),
+            Level = LogLevels.Error,
+            Message = "payment \"declined\" for card: 4242",
+            Service = "billing",
+            Server = "web-1",
+            Endpoint = "/api/orders/{id}",
+            Method = "POST",
+            StatusCode = 502,
+            ResponseTimeMs = 1234.56,
+            ClientIp = "10.0.0.7",
+            UserId = "u-17",
+            TenantId = "acme",
+            TraceId = "4bf92f3577b34da6a3ce929d0e0e4736",
+            Source = "shipper",
+            FileId = "f-1",
+        };
+        var other = new LogEvent { Id = "other", Timestamp = Noon.AddSeconds(5), Level = LogLevels.Info, Message = "fine", StatusCode = 200, ResponseTimeMs = 3 };
+        await _store.UpsertAsync([full, other], Ct);
+        await _store.FlushAsync(Ct);
+
+        var failures = new List<string>();
+        foreach (var (name, value) in SearchPageQueries.Fields(full))
+        {
+            var term = SearchPageQueries.Term(name, value);
+            var with = await _store.SearchAsync(new SearchRequest(new SearchQuery { Text = term }), Ct);
+            var without = await _store.SearchAsync(new SearchRequest(new SearchQuery { Text = "* AND NOT " + term }), Ct);
+            if (!with.Hits.Any(e => e.Id == "full") || without.Hits.Any(e => e.Id == "full"))
+            {
+                failures.Add(term);
+            }
+        }
+
+        failures.Should().BeEmpty("each filter matches the event and its exclusion does not");
+    }
+
     private static LogEvent Event(string id, int second, string? source, string? server) => new()
     {
         Id = id,

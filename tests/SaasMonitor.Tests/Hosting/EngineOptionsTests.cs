@@ -1,10 +1,17 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using SaasMonitor.Core.Alerting;
 using SaasMonitor.Core.Bus;
+using SaasMonitor.Core.Identity;
+using SaasMonitor.Core.Kpis;
+using SaasMonitor.Core.Metadata;
+using SaasMonitor.Core.Search;
+using SaasMonitor.Elasticsearch;
 using SaasMonitor.Engines;
 using SaasMonitor.Hosting;
 using SaasMonitor.Kafka;
+using SaasMonitor.MongoDB;
 using SaasMonitor.Redis;
 
 namespace SaasMonitor.Tests.Hosting;
@@ -66,6 +73,64 @@ public sealed class EngineOptionsTests
         var redis = () => app.Services.GetRequiredService<IOptions<RedisOptions>>().Value;
 
         redis.Should().Throw<OptionsValidationException>().Which.Failures.Should().ContainSingle().Which.Should().Contain(sentence);
+    }
+
+    [Theory]
+    [InlineData("", "set SaasMonitor:Elasticsearch:Url")]
+    [InlineData("--SaasMonitor:Elasticsearch:Url=ftp://es:9200", "set SaasMonitor:Elasticsearch:Url")]
+    [InlineData("--SaasMonitor:Elasticsearch:ApiKey=k --SaasMonitor:Elasticsearch:Username=u --SaasMonitor:Elasticsearch:Password=p", "either SaasMonitor:Elasticsearch:ApiKey or Username and Password")]
+    [InlineData("--SaasMonitor:Elasticsearch:Username=elastic", "Username and Password go together")]
+    [InlineData("--SaasMonitor:Elasticsearch:CertificateFingerprint=abc", "64 hex digits")]
+    [InlineData("--SaasMonitor:Elasticsearch:CaCertificatePath=/no/such/ca.crt", "names no file")]
+    [InlineData("--SaasMonitor:Elasticsearch:IndexPrefix=Logs*", "IndexPrefix must be lower-case")]
+    public void The_Elasticsearch_search_store_with_an_unusable_setting_is_refused_with_one_sentence(string settings, string sentence)
+    {
+        string[] url = settings.Contains("Url=", StringComparison.Ordinal) || settings.Length == 0 ? [] : ["--SaasMonitor:Elasticsearch:Url=https://es:9200"];
+        using var app = Host(["--SaasMonitor:Search=Elasticsearch", .. url, .. settings.Split(' ', StringSplitOptions.RemoveEmptyEntries)]);
+
+        var options = () => app.Services.GetRequiredService<IOptions<ElasticsearchOptions>>().Value;
+
+        options.Should().Throw<OptionsValidationException>().Which.Failures.Should().ContainSingle().Which.Should().Contain(sentence);
+    }
+
+    [Theory]
+    [InlineData("Lucene", "LuceneSearchStore")]
+    [InlineData("Elasticsearch", "ElasticsearchSearchStore")]
+    public async Task The_configured_search_store_is_the_one_registered_and_the_live_tail_matcher_is_there_either_way(string engine, string expected)
+    {
+        await using var app = Host(
+            $"--SaasMonitor:Search={engine}",
+            "--SaasMonitor:Elasticsearch:Url=https://es:9200",
+            "--SaasMonitor:Elasticsearch:ApiKey=a2V5",
+            $"--SaasMonitor:DataDirectory={Path.Combine(Path.GetTempPath(), "saasmon-search-" + Guid.NewGuid().ToString("N"))}");
+
+        app.Services.GetRequiredService<ISearchStore>().GetType().Name.Should().Be(expected);
+        app.Services.GetRequiredService<IEventMatcher>().Should().NotBeNull();
+    }
+
+    [Fact]
+    public void The_MongoDB_stores_without_a_connection_string_are_refused_with_one_sentence_naming_the_setting()
+    {
+        using var app = Host("--SaasMonitor:Store=MongoDB");
+
+        var mongo = () => app.Services.GetRequiredService<IOptions<MongoOptions>>().Value;
+
+        mongo.Should().Throw<OptionsValidationException>()
+            .Which.Failures.Should().ContainSingle().Which.Should().Contain("SaasMonitor:MongoDB:ConnectionString");
+    }
+
+    [Fact]
+    public async Task With_the_MongoDB_store_every_store_port_and_the_file_bytes_are_served_by_MongoDB()
+    {
+        await using var app = Host("--SaasMonitor:Store=MongoDB", "--SaasMonitor:MongoDB:ConnectionString=mongodb://127.0.0.1:1/?replicaSet=rs0", "--SaasMonitor:MongoDB:Database=sm");
+
+        app.Services.GetRequiredService<IOptions<MongoOptions>>().Value.Database.Should().Be("sm");
+        object[] stores =
+        [
+            app.Services.GetRequiredService<IKpiStore>(), app.Services.GetRequiredService<IMetadataStore>(), app.Services.GetRequiredService<IIdentityStore>(),
+            app.Services.GetRequiredService<IAlertStore>(), app.Services.GetRequiredService<IFileBlobStore>(),
+        ];
+        stores.Should().OnlyContain(s => s.GetType().Assembly == typeof(MongoOptions).Assembly);
     }
 
     [Fact]

@@ -83,6 +83,21 @@ public sealed class LatencySketchTests
     }
 
     [Fact]
+    public void A_sketch_rebuilt_from_its_parts_or_from_the_sums_of_two_sketches_parts_is_the_same_sketch()
+    {
+        var (first, second) = (Build(KpiTestEvents.ResponseTimes(5_000, seed: 4)), Build(KpiTestEvents.ResponseTimes(5_000, seed: 5, medianMs: 0.5)));
+        second.Add(0);
+        var merged = Build(KpiTestEvents.ResponseTimes(5_000, seed: 4));
+        merged.Merge(second);
+
+        LatencySketch.FromBuckets(first.ZeroCount, first.Min, first.Max, first.Buckets).ToBytes().Should().Equal(first.ToBytes());
+        var summed = first.Buckets.Concat(second.Buckets).GroupBy(b => b.Key).Select(g => KeyValuePair.Create(g.Key, g.Sum(b => b.Value)));
+        var rebuilt = LatencySketch.FromBuckets(first.ZeroCount + second.ZeroCount, Math.Min(first.Min, second.Min), Math.Max(first.Max, second.Max), summed);
+        rebuilt.ToBytes().Should().Equal(merged.ToBytes());
+        LatencySketch.FromBuckets(0, 0, 0, []).ToBytes().Should().Equal(new LatencySketch().ToBytes());
+    }
+
+    [Fact]
     public void Bytes_that_are_not_a_sketch_are_refused()
     {
         var act = () => LatencySketch.FromBytes([42, 1, 2]);

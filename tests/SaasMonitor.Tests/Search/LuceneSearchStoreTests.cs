@@ -152,7 +152,7 @@ public sealed class LuceneSearchStoreTests : IDisposable
     [InlineData(@"endpoint:\/api", @"endpoint:\/api")]
     [InlineData("no slash", "no slash")]
     public void Forward_slashes_are_escaped_once(string text, string expected) =>
-        LogQueryParser.EscapeSlashes(text).Should().Be(expected);
+        SearchSyntax.EscapeSlashes(text).Should().Be(expected);
 
     [Fact]
     public async Task Terms_on_a_field_that_is_not_a_keyword_is_refused()
