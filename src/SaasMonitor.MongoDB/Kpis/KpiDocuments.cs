@@ -16,6 +16,7 @@ internal static class Field
     public const string Granularity = "granularity";
     public const string Start = "start";
     public const string Service = "service";
+    public const string File = "file";
     public const string Endpoint = "endpoint";
     public const string Level = "level";
     public const string Status = "status";
@@ -31,7 +32,10 @@ internal static class Field
     public const string LatencyBuckets = "latency.buckets.";
 }
 
-/// <summary>What KPI and user windows have in common: one window of one granularity, its start as UTC ticks, and the service.</summary>
+/// <summary>
+/// What KPI and user windows have in common: one window of one granularity, its start as UTC ticks, the service, and
+/// the uploaded file whose events it counts ("" for events that arrived otherwise; see <see cref="KpiKey.FileId"/>).
+/// </summary>
 internal abstract class WindowDocument
 {
     [BsonId]
@@ -46,6 +50,9 @@ internal abstract class WindowDocument
 
     [BsonElement(Field.Service)]
     public string Service { get; set; } = "";
+
+    [BsonElement(Field.File)]
+    public string FileId { get; set; } = "";
 }
 
 /// <summary>A KPI window as stored: every number is a sum or a maximum, so merging a batch is one <c>$inc</c>/<c>$min</c>/<c>$max</c> upsert.</summary>
@@ -83,7 +90,7 @@ internal sealed class KpiWindowDocument : WindowDocument
     {
         Granularity = Granularity,
         Start = new DateTimeOffset(Start, TimeSpan.Zero),
-        Key = new KpiKey(Service, Endpoint, Level, Status),
+        Key = new KpiKey(Service, Endpoint, Level, Status, FileId),
         Count = Count,
         Errors = Errors,
         ResponseCount = ResponseCount,
@@ -123,6 +130,7 @@ internal sealed class UserWindowDocument : WindowDocument
         Granularity = Granularity,
         Start = new DateTimeOffset(Start, TimeSpan.Zero),
         Service = Service,
+        FileId = FileId,
         Users = DistinctCounter.FromBytes(Users),
     };
 }
@@ -164,6 +172,7 @@ internal static class KpiCommands
         [Field.Endpoint] = window.Key.Endpoint,
         [Field.Level] = window.Key.Level,
         [Field.Status] = window.Key.StatusCode,
+        [Field.File] = window.Key.FileId,
     };
 
     /// <summary>
@@ -235,18 +244,31 @@ internal static class KpiCommands
         var list = windows.ToList();
         return filter.Eq(d => d.Granularity, granularity)
             & filter.In(d => d.Start, list.Select(w => w.Start.UtcTicks).Distinct())
-            & filter.In(d => d.Service, list.Select(w => w.Service).Distinct());
+            & filter.In(d => d.Service, list.Select(w => w.Service).Distinct())
+            & filter.In(d => d.FileId, list.Select(w => w.FileId).Distinct());
     }
+
+    /// <summary>Windows that count an uploaded file's events: the condition of <see cref="FileIndex{T}"/>, so queries use it.</summary>
+    public static FilterDefinition<T> OfFiles<T>()
+        where T : WindowDocument => Builders<T>.Filter.Gt(d => d.FileId, "");
+
+    /// <summary>The windows that count the events of one uploaded file.</summary>
+    public static FilterDefinition<T> OfFile<T>(string fileId)
+        where T : WindowDocument => Builders<T>.Filter.Eq(d => d.FileId, fileId) & OfFiles<T>();
 
     /// <summary>Replaces (or creates) the stored user window with the merged one.</summary>
     public static ReplaceOneModel<UserWindowDocument> StoreUsers(UserWindow window, ObjectId existing) => new(
-        new BsonDocument { [Field.Granularity] = (int)window.Granularity, [Field.Start] = window.Start.UtcTicks, [Field.Service] = window.Service },
+        new BsonDocument
+        {
+            [Field.Granularity] = (int)window.Granularity, [Field.Start] = window.Start.UtcTicks, [Field.Service] = window.Service, [Field.File] = window.FileId,
+        },
         new UserWindowDocument
         {
             Id = existing == ObjectId.Empty ? ObjectId.GenerateNewId() : existing,
             Granularity = window.Granularity,
             Start = window.Start.UtcTicks,
             Service = window.Service,
+            FileId = window.FileId,
             Users = window.Users.ToBytes(),
         })
     { IsUpsert = true };
@@ -262,12 +284,17 @@ internal static class KpiCommands
     /// <summary>One window per key, as the SQLite table's primary key; it also serves range queries by granularity and start.</summary>
     public static CreateIndexModel<KpiWindowDocument> WindowIndex { get; } = new(
         Builders<KpiWindowDocument>.IndexKeys.Ascending(d => d.Granularity).Ascending(d => d.Start).Ascending(d => d.Service)
-            .Ascending(d => d.Endpoint).Ascending(d => d.Level).Ascending(d => d.Status),
+            .Ascending(d => d.Endpoint).Ascending(d => d.Level).Ascending(d => d.Status).Ascending(d => d.FileId),
         new CreateIndexOptions { Unique = true, Name = "window_key" });
 
     public static CreateIndexModel<UserWindowDocument> UserIndex { get; } = new(
-        Builders<UserWindowDocument>.IndexKeys.Ascending(d => d.Granularity).Ascending(d => d.Start).Ascending(d => d.Service),
+        Builders<UserWindowDocument>.IndexKeys.Ascending(d => d.Granularity).Ascending(d => d.Start).Ascending(d => d.Service).Ascending(d => d.FileId),
         new CreateIndexOptions { Unique = true, Name = "window_key" });
+
+    /// <summary>The windows of uploaded files alone (partial: streamed events' windows stay out of it), to list and delete them.</summary>
+    public static CreateIndexModel<T> FileIndex<T>()
+        where T : WindowDocument =>
+        new(Builders<T>.IndexKeys.Ascending(d => d.FileId), new CreateIndexOptions<T> { Name = "file", PartialFilterExpression = OfFiles<T>() });
 
     public static CreateIndexModel<OffsetDocument> OffsetIndex { get; } = new(
         Builders<OffsetDocument>.IndexKeys.Ascending(d => d.Group).Ascending(d => d.Topic).Ascending(d => d.Partition),

@@ -23,6 +23,8 @@ internal sealed class MongoKpiStore(IMongoDatabase database) : IKpiStore, IMongo
     {
         await _windows.Indexes.CreateOneAsync(KpiCommands.WindowIndex, cancellationToken: ct).ConfigureAwait(false);
         await _users.Indexes.CreateOneAsync(KpiCommands.UserIndex, cancellationToken: ct).ConfigureAwait(false);
+        await _windows.Indexes.CreateOneAsync(KpiCommands.FileIndex<KpiWindowDocument>(), cancellationToken: ct).ConfigureAwait(false);
+        await _users.Indexes.CreateOneAsync(KpiCommands.FileIndex<UserWindowDocument>(), cancellationToken: ct).ConfigureAwait(false);
         await _offsets.Indexes.CreateOneAsync(KpiCommands.OffsetIndex, cancellationToken: ct).ConfigureAwait(false);
     }
 
@@ -71,6 +73,22 @@ internal sealed class MongoKpiStore(IMongoDatabase database) : IKpiStore, IMongo
         return found.ConvertAll(d => d.ToWindow());
     }
 
+    public async Task<IReadOnlyList<string>> ListFilesAsync(CancellationToken ct)
+    {
+        using var windows = await _windows.DistinctAsync(d => d.FileId, KpiCommands.OfFiles<KpiWindowDocument>(), cancellationToken: ct).ConfigureAwait(false);
+        var files = new HashSet<string>(await windows.ToListAsync(ct).ConfigureAwait(false), StringComparer.Ordinal);
+        using var users = await _users.DistinctAsync(d => d.FileId, KpiCommands.OfFiles<UserWindowDocument>(), cancellationToken: ct).ConfigureAwait(false);
+        files.UnionWith(await users.ToListAsync(ct).ConfigureAwait(false));
+        return [.. files];
+    }
+
+    public async Task DeleteFileAsync(string fileId, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(fileId);
+        await _windows.DeleteManyAsync(KpiCommands.OfFile<KpiWindowDocument>(fileId), ct).ConfigureAwait(false);
+        await _users.DeleteManyAsync(KpiCommands.OfFile<UserWindowDocument>(fileId), ct).ConfigureAwait(false);
+    }
+
     public async Task DeleteOlderThanAsync(KpiGranularity granularity, DateTimeOffset cutoff, CancellationToken ct)
     {
         await _windows.DeleteManyAsync(KpiCommands.OlderThan<KpiWindowDocument>(granularity, cutoff), ct).ConfigureAwait(false);
@@ -83,12 +101,12 @@ internal sealed class MongoKpiStore(IMongoDatabase database) : IKpiStore, IMongo
         foreach (var granularity in windows.GroupBy(w => w.Granularity))
         {
             var stored = (await _users.Find(session, KpiCommands.UserWindowsOf(granularity.Key, granularity)).ToListAsync(ct).ConfigureAwait(false))
-                .ToDictionary(d => (d.Start, d.Service));
+                .ToDictionary(d => (d.Start, d.Service, d.FileId));
             foreach (var window in granularity)
             {
-                var merged = new UserWindow { Granularity = window.Granularity, Start = window.Start, Service = window.Service };
+                var merged = new UserWindow { Granularity = window.Granularity, Start = window.Start, Service = window.Service, FileId = window.FileId };
                 var id = ObjectId.Empty;
-                if (stored.TryGetValue((window.Start.UtcTicks, window.Service), out var existing))
+                if (stored.TryGetValue((window.Start.UtcTicks, window.Service, window.FileId), out var existing))
                 {
                     merged.Users = DistinctCounter.FromBytes(existing.Users);
                     id = existing.Id;

@@ -25,6 +25,7 @@ public sealed class MongoKpiCommandTests
             ["endpoint"] = "/api/orders",
             ["level"] = "INFO",
             ["status"] = 200,
+            ["file"] = "",
         });
         filter["start"].BsonType.Should().Be(BsonType.Int64);
     }
@@ -116,12 +117,13 @@ public sealed class MongoKpiCommandTests
             ["granularity"] = 0,
             ["start"] = new BsonDocument("$in", new BsonArray { Start.UtcTicks }),
             ["service"] = new BsonDocument("$in", new BsonArray { "api" }),
+            ["file"] = new BsonDocument("$in", new BsonArray { "" }),
         });
         var existing = ObjectId.GenerateNewId();
         var replace = KpiCommands.StoreUsers(minutes[0], existing);
         replace.IsUpsert.Should().BeTrue();
         var document = MongoRender.Document(replace.Replacement);
-        document.Names.Should().Equal("_id", "granularity", "start", "service", "users");
+        document.Names.Should().Equal("_id", "granularity", "start", "service", "file", "users");
         document["_id"].Should().Be(existing);
         document["users"].BsonType.Should().Be(BsonType.Binary);
         MongoRender.Read<UserWindowDocument>(document).ToWindow().Users.Estimate().Should().Be(2);
@@ -141,9 +143,22 @@ public sealed class MongoKpiCommandTests
     public void Indexes_are_unique_on_the_keys_the_sqlite_tables_use_as_primary_keys()
     {
         Unique(KpiCommands.WindowIndex.Keys, KpiCommands.WindowIndex.Options).ShouldBe(
-            new BsonDocument { ["granularity"] = 1, ["start"] = 1, ["service"] = 1, ["endpoint"] = 1, ["level"] = 1, ["status"] = 1 });
-        Unique(KpiCommands.UserIndex.Keys, KpiCommands.UserIndex.Options).ShouldBe(new BsonDocument { ["granularity"] = 1, ["start"] = 1, ["service"] = 1 });
+            new BsonDocument { ["granularity"] = 1, ["start"] = 1, ["service"] = 1, ["endpoint"] = 1, ["level"] = 1, ["status"] = 1, ["file"] = 1 });
+        Unique(KpiCommands.UserIndex.Keys, KpiCommands.UserIndex.Options).ShouldBe(new BsonDocument { ["granularity"] = 1, ["start"] = 1, ["service"] = 1, ["file"] = 1 });
         Unique(KpiCommands.OffsetIndex.Keys, KpiCommands.OffsetIndex.Options).ShouldBe(new BsonDocument { ["group"] = 1, ["topic"] = 1, ["partition"] = 1 });
+    }
+
+    [Fact]
+    public void A_files_windows_are_listed_and_deleted_through_a_partial_index_that_streamed_windows_stay_out_of()
+    {
+        var index = KpiCommands.FileIndex<KpiWindowDocument>();
+        MongoRender.Keys(index.Keys).ShouldBe(new BsonDocument("file", 1));
+        var partial = MongoRender.Filter(((CreateIndexOptions<KpiWindowDocument>)index.Options).PartialFilterExpression);
+        partial.ShouldBe(new BsonDocument("file", new BsonDocument("$gt", "")));
+        MongoRender.Filter(KpiCommands.OfFiles<UserWindowDocument>()).ShouldBe(partial);
+
+        var one = MongoRender.Filter(KpiCommands.OfFile<KpiWindowDocument>("f1")).ToString();
+        one.Should().Contain("f1").And.Contain("$gt", "the query names the index's condition, so the index serves it");
     }
 
     internal static BsonDocument Unique<T>(IndexKeysDefinition<T> keys, CreateIndexOptions options)
