@@ -100,7 +100,12 @@ internal static class CostLoad
         var port = FreePort();
         var start = new ProcessStartInfo(saasmon)
         {
-            ArgumentList = { "--urls", $"http://127.0.0.1:{port}", "--data-dir", dataDir, "--Serilog:MinimumLevel:Default=Warning" },
+            ArgumentList =
+            {
+                "--urls", $"http://127.0.0.1:{port}", "--data-dir", dataDir, "--Serilog:MinimumLevel:Default=Warning",
+                // The syslog and GELF listeners are not measured, and their fixed ports may be taken by another server on the machine.
+                "--SaasMonitor:Inputs:Syslog:TcpPort=0", "--SaasMonitor:Inputs:Syslog:UdpPort=0", "--SaasMonitor:Inputs:Gelf:TcpPort=0", "--SaasMonitor:Inputs:Gelf:UdpPort=0",
+            },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };

@@ -34,7 +34,7 @@ internal static class Field
 
 /// <summary>
 /// What KPI and user windows have in common: one window of one granularity, its start as UTC ticks, the service, and
-/// the uploaded file whose events it counts ("" for events that arrived otherwise; see <see cref="KpiKey.FileId"/>).
+/// the uploaded file whose events it counts ("" for events that arrived otherwise), so a file's deletion removes them.
 /// </summary>
 internal abstract class WindowDocument
 {
@@ -52,7 +52,7 @@ internal abstract class WindowDocument
     public string Service { get; set; } = "";
 
     [BsonElement(Field.File)]
-    public string FileId { get; set; } = "";
+    public string File { get; set; } = "";
 }
 
 /// <summary>A KPI window as stored: every number is a sum or a maximum, so merging a batch is one <c>$inc</c>/<c>$min</c>/<c>$max</c> upsert.</summary>
@@ -90,7 +90,7 @@ internal sealed class KpiWindowDocument : WindowDocument
     {
         Granularity = Granularity,
         Start = new DateTimeOffset(Start, TimeSpan.Zero),
-        Key = new KpiKey(Service, Endpoint, Level, Status, FileId),
+        Key = new KpiKey(Service, Endpoint, Level, Status, File),
         Count = Count,
         Errors = Errors,
         ResponseCount = ResponseCount,
@@ -130,7 +130,7 @@ internal sealed class UserWindowDocument : WindowDocument
         Granularity = Granularity,
         Start = new DateTimeOffset(Start, TimeSpan.Zero),
         Service = Service,
-        FileId = FileId,
+        FileId = File,
         Users = DistinctCounter.FromBytes(Users),
     };
 }
@@ -245,30 +245,26 @@ internal static class KpiCommands
         return filter.Eq(d => d.Granularity, granularity)
             & filter.In(d => d.Start, list.Select(w => w.Start.UtcTicks).Distinct())
             & filter.In(d => d.Service, list.Select(w => w.Service).Distinct())
-            & filter.In(d => d.FileId, list.Select(w => w.FileId).Distinct());
+            & filter.In(d => d.File, list.Select(w => w.FileId).Distinct());
     }
-
-    /// <summary>Windows that count an uploaded file's events: the condition of <see cref="FileIndex{T}"/>, so queries use it.</summary>
-    public static FilterDefinition<T> OfFiles<T>()
-        where T : WindowDocument => Builders<T>.Filter.Gt(d => d.FileId, "");
 
     /// <summary>The windows that count the events of one uploaded file.</summary>
     public static FilterDefinition<T> OfFile<T>(string fileId)
-        where T : WindowDocument => Builders<T>.Filter.Eq(d => d.FileId, fileId) & OfFiles<T>();
+        where T : WindowDocument => Builders<T>.Filter.Eq(d => d.File, fileId);
+
+    /// <summary>Windows that count an uploaded file's events (not those of events that arrived otherwise).</summary>
+    public static FilterDefinition<KpiWindowDocument> AnyFile { get; } = Builders<KpiWindowDocument>.Filter.Ne(d => d.File, "");
 
     /// <summary>Replaces (or creates) the stored user window with the merged one.</summary>
     public static ReplaceOneModel<UserWindowDocument> StoreUsers(UserWindow window, ObjectId existing) => new(
-        new BsonDocument
-        {
-            [Field.Granularity] = (int)window.Granularity, [Field.Start] = window.Start.UtcTicks, [Field.Service] = window.Service, [Field.File] = window.FileId,
-        },
+        new BsonDocument { [Field.Granularity] = (int)window.Granularity, [Field.Start] = window.Start.UtcTicks, [Field.Service] = window.Service, [Field.File] = window.FileId },
         new UserWindowDocument
         {
             Id = existing == ObjectId.Empty ? ObjectId.GenerateNewId() : existing,
             Granularity = window.Granularity,
             Start = window.Start.UtcTicks,
             Service = window.Service,
-            FileId = window.FileId,
+            File = window.FileId,
             Users = window.Users.ToBytes(),
         })
     { IsUpsert = true };
@@ -284,17 +280,12 @@ internal static class KpiCommands
     /// <summary>One window per key, as the SQLite table's primary key; it also serves range queries by granularity and start.</summary>
     public static CreateIndexModel<KpiWindowDocument> WindowIndex { get; } = new(
         Builders<KpiWindowDocument>.IndexKeys.Ascending(d => d.Granularity).Ascending(d => d.Start).Ascending(d => d.Service)
-            .Ascending(d => d.Endpoint).Ascending(d => d.Level).Ascending(d => d.Status).Ascending(d => d.FileId),
+            .Ascending(d => d.Endpoint).Ascending(d => d.Level).Ascending(d => d.Status).Ascending(d => d.File),
         new CreateIndexOptions { Unique = true, Name = "window_key" });
 
     public static CreateIndexModel<UserWindowDocument> UserIndex { get; } = new(
-        Builders<UserWindowDocument>.IndexKeys.Ascending(d => d.Granularity).Ascending(d => d.Start).Ascending(d => d.Service).Ascending(d => d.FileId),
+        Builders<UserWindowDocument>.IndexKeys.Ascending(d => d.Granularity).Ascending(d => d.Start).Ascending(d => d.Service).Ascending(d => d.File),
         new CreateIndexOptions { Unique = true, Name = "window_key" });
-
-    /// <summary>The windows of uploaded files alone (partial: streamed events' windows stay out of it), to list and delete them.</summary>
-    public static CreateIndexModel<T> FileIndex<T>()
-        where T : WindowDocument =>
-        new(Builders<T>.IndexKeys.Ascending(d => d.FileId), new CreateIndexOptions<T> { Name = "file", PartialFilterExpression = OfFiles<T>() });
 
     public static CreateIndexModel<OffsetDocument> OffsetIndex { get; } = new(
         Builders<OffsetDocument>.IndexKeys.Ascending(d => d.Group).Ascending(d => d.Topic).Ascending(d => d.Partition),

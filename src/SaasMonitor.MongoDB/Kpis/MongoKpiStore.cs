@@ -23,8 +23,6 @@ internal sealed class MongoKpiStore(IMongoDatabase database) : IKpiStore, IMongo
     {
         await _windows.Indexes.CreateOneAsync(KpiCommands.WindowIndex, cancellationToken: ct).ConfigureAwait(false);
         await _users.Indexes.CreateOneAsync(KpiCommands.UserIndex, cancellationToken: ct).ConfigureAwait(false);
-        await _windows.Indexes.CreateOneAsync(KpiCommands.FileIndex<KpiWindowDocument>(), cancellationToken: ct).ConfigureAwait(false);
-        await _users.Indexes.CreateOneAsync(KpiCommands.FileIndex<UserWindowDocument>(), cancellationToken: ct).ConfigureAwait(false);
         await _offsets.Indexes.CreateOneAsync(KpiCommands.OffsetIndex, cancellationToken: ct).ConfigureAwait(false);
     }
 
@@ -75,18 +73,23 @@ internal sealed class MongoKpiStore(IMongoDatabase database) : IKpiStore, IMongo
 
     public async Task<IReadOnlyList<string>> ListFilesAsync(CancellationToken ct)
     {
-        using var windows = await _windows.DistinctAsync(d => d.FileId, KpiCommands.OfFiles<KpiWindowDocument>(), cancellationToken: ct).ConfigureAwait(false);
-        var files = new HashSet<string>(await windows.ToListAsync(ct).ConfigureAwait(false), StringComparer.Ordinal);
-        using var users = await _users.DistinctAsync(d => d.FileId, KpiCommands.OfFiles<UserWindowDocument>(), cancellationToken: ct).ConfigureAwait(false);
-        files.UnionWith(await users.ToListAsync(ct).ConfigureAwait(false));
-        return [.. files];
+        using var files = await _windows.DistinctAsync(d => d.File, KpiCommands.AnyFile, cancellationToken: ct).ConfigureAwait(false);
+        return [.. (await files.ToListAsync(ct).ConfigureAwait(false)).Order(StringComparer.Ordinal)];
     }
 
     public async Task DeleteFileAsync(string fileId, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(fileId);
-        await _windows.DeleteManyAsync(KpiCommands.OfFile<KpiWindowDocument>(fileId), ct).ConfigureAwait(false);
-        await _users.DeleteManyAsync(KpiCommands.OfFile<UserWindowDocument>(fileId), ct).ConfigureAwait(false);
+        using var session = await database.Client.StartSessionAsync(cancellationToken: ct).ConfigureAwait(false);
+        await session.WithTransactionAsync(
+            async (s, token) =>
+            {
+                await _windows.DeleteManyAsync(s, KpiCommands.OfFile<KpiWindowDocument>(fileId), cancellationToken: token).ConfigureAwait(false);
+                await _users.DeleteManyAsync(s, KpiCommands.OfFile<UserWindowDocument>(fileId), cancellationToken: token).ConfigureAwait(false);
+                return true;
+            },
+            Atomic,
+            ct).ConfigureAwait(false);
     }
 
     public async Task DeleteOlderThanAsync(KpiGranularity granularity, DateTimeOffset cutoff, CancellationToken ct)
@@ -101,7 +104,7 @@ internal sealed class MongoKpiStore(IMongoDatabase database) : IKpiStore, IMongo
         foreach (var granularity in windows.GroupBy(w => w.Granularity))
         {
             var stored = (await _users.Find(session, KpiCommands.UserWindowsOf(granularity.Key, granularity)).ToListAsync(ct).ConfigureAwait(false))
-                .ToDictionary(d => (d.Start, d.Service, d.FileId));
+                .ToDictionary(d => (d.Start, d.Service, d.File));
             foreach (var window in granularity)
             {
                 var merged = new UserWindow { Granularity = window.Granularity, Start = window.Start, Service = window.Service, FileId = window.FileId };
