@@ -384,14 +384,9 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await ShotAsync(page, "alerts-channels");
 
         await page.GotoAsync(Url("/alerts/rules/new"));
-        var name = page.GetByLabel("Name");
-        for (var attempt = 0; attempt < 40 && await name.InputValueAsync() != "checkout errors"; attempt++)
-        {
-            // The prerendered page takes input once its live connection is up.
-            await name.FillAsync("checkout errors");
-            await page.WaitForTimeoutAsync(250);
-        }
-
+        // The prerendered form is disabled: typing into it would be lost when the live connection takes over.
+        await Assertions.Expect(page.Locator("[data-testid=rule-form][data-ready=true]")).ToHaveCountAsync(1);
+        await page.GetByLabel("Name").FillAsync("checkout errors");
         await page.GetByLabel("Query (Lucene syntax)").FillAsync("service:checkout AND level:error");
         await page.GetByLabel("Window").FillAsync("1d");
         await page.GetByLabel("Threshold").FillAsync("2");
