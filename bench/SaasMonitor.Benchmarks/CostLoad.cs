@@ -12,7 +12,8 @@ namespace SaasMonitor.Benchmarks;
 /// events are posted over HTTP to the <c>saasmon</c> server (its own process) and, when <c>clickhouse-server</c> is
 /// installed, to ClickHouse (a MergeTree table, its own process), in interleaved rounds. For each it prints events/s
 /// until everything is searchable / counted, the server's CPU seconds per million events, its peak RSS and the
-/// bytes on disk per event, plus the ratios; and the end-to-end rate against the slowest stage run alone.
+/// bytes on disk per event, plus the ratios (for saasmon also its GC collections, pauses and allocation from /metrics);
+/// and the end-to-end rate against the slowest stage run alone.
 /// Usage: cost [--events N] [--batch N] [--senders N] [--rounds N] [--saasmon PATH] [--vs PATH ...] [--no-clickhouse] [--no-stages] [--keep].
 /// Each --vs names another saasmon build (e.g. of the previous commit) run in the same rounds, for A/B ratios.
 /// </summary>
@@ -115,12 +116,14 @@ internal static class CostLoad
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5) };
             client.DefaultRequestHeaders.Authorization = new("Bearer", token);
             await WaitUntilAsync(server, async () => (await client.GetAsync("/health/live")).IsSuccessStatusCode);
+            var gcBefore = await GcCounters.ScrapeAsync(client);
             var result = await LoadAsync(server, client, batches, senders, "/api/ingest", "application/x-ndjson", async () =>
                 await TotalAsync(client, "/api/search?page_size=1&service=bench", "total") >= expected
                 && await TotalAsync(client, "/api/stats", "total_logs") >= expected);
+            var gc = (await GcCounters.ScrapeAsync(client)) - gcBefore;
             var atSearchable = DiskBytes(dataDir);
             await StopAsync(server);
-            return result with { DiskAtSearchable = atSearchable, DiskAfterStop = DiskBytes(dataDir), DiskParts = DiskParts(dataDir) };
+            return result with { DiskAtSearchable = atSearchable, DiskAfterStop = DiskBytes(dataDir), DiskParts = DiskParts(dataDir), Gc = gc };
         }
         finally
         {
@@ -408,7 +411,16 @@ internal static class CostLoad
             (long)CostLoad.Median(results, r => r.PeakRss),
             (long)CostLoad.Median(results, r => r.DiskAtSearchable),
             (long)CostLoad.Median(results, r => r.DiskAfterStop),
-            results[^1].DiskParts);
+            results[^1].DiskParts)
+        {
+            Gc = results[0].Gc is null ? null : new GcCounters(
+                CostLoad.Median(results, r => r.Gc!.Gen2Collections),
+                CostLoad.Median(results, r => r.Gc!.PauseSeconds),
+                CostLoad.Median(results, r => r.Gc!.AllocatedBytes)),
+        };
+
+        /// <summary>The server's garbage collections during the load, from its /metrics (saasmon only).</summary>
+        public GcCounters? Gc { get; init; }
 
         public string Describe(long events, long rawBytes)
         {
@@ -416,12 +428,35 @@ internal static class CostLoad
             sb.Append(CultureInfo.InvariantCulture, $"end to end {events / Searchable.TotalSeconds,9:N0} events/s, acknowledged {events / Acknowledged.TotalSeconds,9:N0} events/s, ");
             sb.Append(CultureInfo.InvariantCulture, $"lag {(Searchable - Acknowledged).TotalSeconds:N1} s, CPU {Cpu.TotalSeconds * 1e6 / events:N1} s per million, ");
             sb.Append(CultureInfo.InvariantCulture, $"peak RSS {PeakRss / (1024 * 1024):N0} MiB, disk {(double)DiskAfterStop / events:N0} B/event ({(double)DiskAfterStop / rawBytes:N2}x raw; {(double)DiskAtSearchable / events:N0} B/event when searchable)");
+            if (Gc is not null)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $", GC {Gc.Gen2Collections * 1e6 / events:N0} gen-2 collections and {Gc.PauseSeconds * 1e6 / events:N1} s of pauses per million, {Gc.AllocatedBytes / events / 1024:N1} KiB allocated per event");
+            }
+
             if (DiskParts.Length > 0)
             {
                 sb.Append(CultureInfo.InvariantCulture, $" [{DiskParts}]");
             }
 
             return sb.ToString();
+        }
+    }
+
+    /// <summary>The runtime's garbage-collection counters as the server exports them at /metrics (the System.Runtime meter).</summary>
+    private sealed record GcCounters(double Gen2Collections, double PauseSeconds, double AllocatedBytes)
+    {
+        public static GcCounters operator -(GcCounters after, GcCounters before) =>
+            new(after.Gen2Collections - before.Gen2Collections, after.PauseSeconds - before.PauseSeconds, after.AllocatedBytes - before.AllocatedBytes);
+
+        public static async Task<GcCounters> ScrapeAsync(HttpClient client)
+        {
+            var metrics = (await client.GetStringAsync("/metrics")).Split('\n');
+            double Value(string name) => metrics.Where(line => line.StartsWith(name + " ", StringComparison.Ordinal))
+                .Select(line => double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture)).Single();
+            return new(
+                Value("system_runtime_dotnet_gc_collections{gc_heap_generation=\"gen2\"}"),
+                Value("system_runtime_dotnet_gc_pause_time"),
+                Value("system_runtime_dotnet_gc_heap_total_allocated"));
         }
     }
 }
