@@ -13,6 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SaasMonitor.Core.Caching;
 
 namespace SaasMonitor.Hosting.Security;
 
@@ -86,13 +87,10 @@ public static class SecurityExtensions
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(SignInRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.SignInsPerMinutePerAddress,
-                    Window = TimeSpan.FromMinutes(1),
-                }));
+            o.AddPolicy(SignInRateLimit, http => http.RequestServices.GetRequiredService<IRateLimits>().FixedWindow(
+                "sign-in:address:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+                http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.SignInsPerMinutePerAddress,
+                TimeSpan.FromMinutes(1)));
             o.OnRejected = async (context, ct) =>
             {
                 if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
