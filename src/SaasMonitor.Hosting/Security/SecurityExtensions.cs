@@ -44,12 +44,13 @@ public static class SecurityExtensions
         services.AddSingleton<Sessions>();
 
         services.AddDataProtection().SetApplicationName("SaasMonitor");
-        // Cookies and antiforgery tokens stay valid across restarts and between the processes sharing the data folder.
-        // Read without validation: a configuration error is reported by the options' own check at start.
-        services.AddOptions<KeyManagementOptions>().Configure<ILoggerFactory>((keys, logs) =>
-            keys.XmlRepository = new FileSystemXmlRepository(
-                new DirectoryInfo(Path.Combine((configuration.GetSection(SaasMonitorOptions.Section).Get<SaasMonitorOptions>() ?? new()).DataDirectory, "keys")),
-                logs));
+        // Cookies, antiforgery tokens and alert channel secrets stay readable across restarts and between processes:
+        // the key ring is in the store when the store adapter keeps one (MongoDB), else in the data folder.
+        // The folder is read without validation: a configuration error is reported by the options' own check at start.
+        services.TryAddSingleton<IXmlRepository>(sp => new FileSystemXmlRepository(
+            new DirectoryInfo(Path.Combine((configuration.GetSection(SaasMonitorOptions.Section).Get<SaasMonitorOptions>() ?? new()).DataDirectory, "keys")),
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddOptions<KeyManagementOptions>().Configure<IXmlRepository>((keys, ring) => keys.XmlRepository = ring);
 
         var auth = services.AddAuthentication(Principals.DefaultScheme)
             .AddPolicyScheme(Principals.DefaultScheme, "SaasMonitor", o => o.ForwardDefaultSelector = SchemeOf)
