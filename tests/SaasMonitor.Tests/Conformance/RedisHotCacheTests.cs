@@ -150,21 +150,24 @@ public sealed class RedisHotCacheTests(RedisTestServer redis) : HotCacheConforma
     /// <summary>A cache on <paramref name="server"/> through a client of its own (as another process has), kept in <paramref name="clients"/> for disposal.</summary>
     internal static IHotCache Cache(RedisTestServer server, List<IConnectionMultiplexer> clients)
     {
-        SkipWithout(server);
-        var options = new RedisOptions { Configuration = server.Configuration, KeyPrefix = "test", Timeout = TimeSpan.FromMilliseconds(500) };
-        var client = ConnectionMultiplexer.Connect(options.Client());
-        clients.Add(client);
+        var (client, options) = Connect(server, clients);
         return new RedisHotCache(client, options, NullLogger<RedisHotCache>.Instance);
     }
 
     /// <summary>Rate-limit counts on <paramref name="server"/> through a client of its own, kept in <paramref name="clients"/> for disposal.</summary>
     internal static IRateLimits Limits(RedisTestServer server, List<IConnectionMultiplexer> clients)
     {
+        var (client, options) = Connect(server, clients);
+        return new RedisRateLimits(client, options, NullLogger<RedisRateLimits>.Instance);
+    }
+
+    private static (IConnectionMultiplexer Client, RedisOptions Options) Connect(RedisTestServer server, List<IConnectionMultiplexer> clients)
+    {
         SkipWithout(server);
         var options = new RedisOptions { Configuration = server.Configuration, KeyPrefix = "test", Timeout = TimeSpan.FromMilliseconds(500) };
         var client = ConnectionMultiplexer.Connect(options.Client());
         clients.Add(client);
-        return new RedisRateLimits(client, options, NullLogger<RedisRateLimits>.Instance);
+        return (client, options);
     }
 
     private static PartitionedRateLimiter<string> Limiter(IRateLimits limits) =>
