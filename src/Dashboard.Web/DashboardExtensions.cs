@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Parser.Worker;
 using MudBlazor.Services;
 using Scalar.AspNetCore;
 using SaasMonitor.Core.Identity;
@@ -26,6 +27,7 @@ public static class DashboardExtensions
         builder.Services.Configure<LagWatch>(w => w.WholePipeline = true);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Kpis>();
+        builder.AddParsingOptions();
         builder.Services.AddSingleton<LiveFeed>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveFeed>());
         builder.Services.AddSingleton(sp => new DeadLetterQueue(sp.GetRequiredService<IMessageBus>(), sp.GetRequiredService<IOptions<SaasMonitorOptions>>().Value, sp.GetRequiredService<AuditLog>()));

@@ -1,7 +1,11 @@
 using System.Diagnostics;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using SaasMonitor.Core.Events;
 using SaasMonitor.Core.Metadata;
 using SaasMonitor.Core.Search;
@@ -9,7 +13,7 @@ using SaasMonitor.Hosting.Security;
 
 namespace Dashboard.Web;
 
-/// <summary>Log search, single events, CSV export, saved searches and search history.</summary>
+/// <summary>Log search, single events, the live tail as a stream, CSV export, saved searches and search history.</summary>
 internal static class SearchEndpoints
 {
     private const string QueryHelp = "Query string: q (Lucene syntax, e.g. level:ERROR AND endpoint:\"/api/users\"; empty = all), level, service, endpoint, server (comma-separated), status (2xx,4xx,5xx), file_id, from, to (ISO-8601 or now-24h), sort (newest|oldest|slowest), page, page_size (≤ 1000), cursor (next_cursor of the previous page, to go past 10,000 hits).";
@@ -27,6 +31,10 @@ internal static class SearchEndpoints
             .WithSummary("Matching events as CSV, streamed (limit ≤ 1,000,000, default 100,000).")
             .WithDescription(QueryHelp + " Cells that a spreadsheet would run as a formula are prefixed with an apostrophe.")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv");
+        api.MapGet("/live", Live).WithName("LiveTail")
+            .WithSummary("Events as they arrive, as server-sent events: a 'subscribed' item once the filter is accepted, then one 'event' item per matching event (JSON), and a 'sampled' item with the count of matching events left out when more arrive than 4,000 a second.")
+            .WithDescription("Query string: q (Lucene syntax; empty = all). The stream starts at the events arriving from now on and runs until the client closes it.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/saved-searches", async (HttpContext http, IMetadataStore store, CancellationToken ct) =>
                 Results.Ok((await store.ListSavedSearchesAsync(null, ct)).Where(s => s.Owner is null || s.Owner == http.User.UserId())))
             .WithName("ListSavedSearches").WithSummary("Your saved searches and the shared ones.");
@@ -48,6 +56,46 @@ internal static class SearchEndpoints
         var took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         await metadata.AddSearchHistoryAsync(new SearchHistoryEntry(p.Query.Text ?? "", p.Filters(), page.Total, took, http.User.UserId(), time.GetUtcNow()), ct).ConfigureAwait(false);
         return Results.Ok(new SearchResponse(page.Total, p.Page, p.PageSize, Math.Round(took, 2), page.NextCursor, page.Hits));
+    }
+
+    private static IResult Live(LiveFeed feed, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, [FromQuery] string? q, CancellationToken ct)
+    {
+        var query = q?.Trim() ?? "";
+        feed.Validate(query);
+        return TypedResults.ServerSentEvents(LiveItemsAsync(feed, query, json.Value.SerializerOptions, ct));
+    }
+
+    /// <summary>What arrived since the last tick, every quarter second: the events oldest first, then how many were left out.</summary>
+    private static async IAsyncEnumerable<SseItem<string>> LiveItemsAsync(LiveFeed feed, string query, JsonSerializerOptions json, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using var subscription = feed.Subscribe(query, capacity: 1_000);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        yield return new SseItem<string>(JsonSerializer.Serialize(new { query }, json), "subscribed");
+        while (await TickAsync(timer, ct).ConfigureAwait(false))
+        {
+            var (events, skipped) = subscription.Take();
+            foreach (var e in events)
+            {
+                yield return new SseItem<string>(JsonSerializer.Serialize(e, json), "event");
+            }
+
+            if (skipped > 0)
+            {
+                yield return new SseItem<string>($$"""{"skipped":{{skipped}}}""", "sampled");
+            }
+        }
+    }
+
+    private static async Task<bool> TickAsync(PeriodicTimer timer, CancellationToken ct)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     private static async Task<IResult> GetAsync(string id, ISearchStore search, CancellationToken ct) =>

@@ -211,7 +211,7 @@ internal static class FileEndpoints
             {
                 await PassAsync(stored, new RawChunker(format, limits.ChunkBytes), blob: null, async chunks =>
                 {
-                    await writer.AppendAsync(chunks, "upload", file.Id, key: null, ct).ConfigureAwait(false);
+                    await writer.AppendAsync(chunks, LogFile.Source, file.Id, key: null, ct).ConfigureAwait(false);
                     chunkCount += chunks.Count;
                 }, ct).ConfigureAwait(false);
             }

@@ -73,11 +73,12 @@ public static class EmbeddedRegistration
         return builder;
     }
 
-    /// <summary>The hot cache in this process's memory: invalidations reach only this process.</summary>
+    /// <summary>The hot cache and the rate-limit counts in this process's memory: invalidations and counts reach only this process.</summary>
     public static IHostApplicationBuilder AddInProcessCache(this IHostApplicationBuilder builder)
     {
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<IHotCache, MemoryHotCache>();
+        builder.Services.AddSingleton<IRateLimits, MemoryRateLimits>();
         return builder;
     }
 

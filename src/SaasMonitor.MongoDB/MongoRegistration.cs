@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ namespace SaasMonitor.MongoDB;
 public static class MongoRegistration
 {
     /// <summary>
-    /// KPI windows and the aggregator's offsets, files (their bytes in GridFS), saved searches and search history, users, sessions, tokens, ingest keys and the audit log, and alert rules, state, history and outbox in the
+    /// KPI windows and the aggregator's offsets, files (their bytes in GridFS), saved searches and search history, users, sessions, tokens, ingest keys and the audit log, the Data Protection key ring, and alert rules, state, history and outbox in the
     /// MongoDB database that section "SaasMonitor:MongoDB" names; every collection's indexes are created when the host starts.
     /// </summary>
     public static IHostApplicationBuilder AddMongoStores(this IHostApplicationBuilder builder)
@@ -34,6 +35,7 @@ public static class MongoRegistration
         builder.Services.AddStore<IIdentityStore, MongoIdentityStore>(sp => new MongoIdentityStore(Database(sp)));
         builder.Services.AddStore<IAlertStore, MongoAlertStore>(sp => new MongoAlertStore(Database(sp)));
         builder.Services.AddSingleton<IFileBlobStore>(sp => new GridFsBlobStore(Database(sp)));
+        builder.Services.AddSingleton<IXmlRepository>(sp => new MongoKeyRing(Database(sp)));
         builder.Services.AddHostedService<IndexCreation>();
         return builder;
     }

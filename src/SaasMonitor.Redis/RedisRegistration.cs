@@ -12,7 +12,7 @@ namespace SaasMonitor.Redis;
 public static class RedisRegistration
 {
     /// <summary>
-    /// The hot cache on the Redis server that section "SaasMonitor:Redis" names, shared by every process using it;
+    /// The hot cache and the rate-limit counts on the Redis server that section "SaasMonitor:Redis" names, shared by every process using it;
     /// its health is reported as "cache" (degraded, not down, while Redis is unreachable: answers still come).
     /// </summary>
     public static IHostApplicationBuilder AddRedisCache(this IHostApplicationBuilder builder)
@@ -25,6 +25,8 @@ public static class RedisRegistration
         builder.Services.AddSingleton<IConnectionMultiplexer>(sp => ConnectionMultiplexer.Connect(Options(sp).Client()));
         builder.Services.AddSingleton<IHotCache>(sp =>
             new RedisHotCache(sp.GetRequiredService<IConnectionMultiplexer>(), Options(sp), sp.GetRequiredService<ILogger<RedisHotCache>>()));
+        builder.Services.AddSingleton<IRateLimits>(sp =>
+            new RedisRateLimits(sp.GetRequiredService<IConnectionMultiplexer>(), Options(sp), sp.GetRequiredService<ILogger<RedisRateLimits>>()));
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             "cache", sp => new RedisHealthCheck(sp.GetRequiredService<IConnectionMultiplexer>()), HealthStatus.Degraded, tags: null));
         return builder;

@@ -173,6 +173,25 @@ public sealed class ApiTests(ChartHost fixture) : IClassFixture<ChartHost>
     }
 
     [Fact]
+    public async Task The_live_stream_pushes_each_matching_event_as_it_arrives_and_refuses_a_bad_query_with_the_reason()
+    {
+        await using var live = await LiveStream.OpenAsync(_host.Client, "service:live-api AND level:ERROR");
+        var lines = string.Join('\n',
+            """{"service":"live-api","level":"ERROR","message":"first failure <b>bold</b>"}""",
+            """{"service":"live-api","level":"INFO","message":"not an error"}""",
+            """{"service":"elsewhere","level":"ERROR","message":"another service"}""",
+            """{"service":"live-api","level":"ERROR","message":"second failure"}""") + "\n";
+        (await _host.IngestAsync(lines, "application/x-ndjson")).StatusCode.Should().Be(HttpStatusCode.Accepted);
+
+        var events = await live.EventsAsync(2, TimeSpan.FromSeconds(30));
+
+        events.Select(e => e.GetProperty("message").GetString()).Should().BeEquivalentTo("first failure <b>bold</b>", "second failure");
+        events.Should().AllSatisfy(e => e.GetProperty("service").GetString().Should().Be("live-api"));
+        using var bad = await _host.Client.GetAsync("/api/live?q=" + Uri.EscapeDataString("level:(ERROR"));
+        await ShouldBeProblemAsync(bad, HttpStatusCode.BadRequest, "Cannot parse 'level:(ERROR'");
+    }
+
+    [Fact]
     public async Task An_unknown_sort_is_refused_with_400()
     {
         using var response = await _host.Client.GetAsync("/api/logs?sort=fastest");

@@ -67,6 +67,7 @@ public sealed class EndpointAccessTests : IAsyncLifetime
         ["GET /api/logs"] = Viewer,
         ["GET /api/logs/{id}"] = Viewer,
         ["GET /api/export"] = Viewer,
+        ["GET /api/live"] = Viewer,
         ["GET /api/saved-searches"] = Viewer,
         ["POST /api/saved-searches"] = Viewer,
         ["DELETE /api/saved-searches/{id}"] = Viewer,

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SaasMonitor.Core;
 using SaasMonitor.Core.Bus;
 using SaasMonitor.Core.Events;
+using SaasMonitor.Core.Metadata;
 
 namespace SaasMonitor.EndToEnd;
 
@@ -161,6 +162,39 @@ public sealed class IngestTests : IAsyncLifetime
         tooLong.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await RawRecordsHeldAsync()).Should().Be(held + 1, "the batch is one raw record, written once");
         await Eventually.HoldsAsync(async () => await _host.TotalAsync("service=idem") == 2, TimeSpan.FromSeconds(20), "the batch's two events searchable");
+    }
+
+    [Fact]
+    public async Task A_key_held_by_a_request_still_writing_is_refused_with_409_and_one_left_in_doubt_by_a_stopped_gateway_is_written_again()
+    {
+        const string batch = """{"message":"held key","service":"idem-held"}""";
+        var store = _host.Services.GetRequiredService<IMetadataStore>();
+        var ct = CancellationToken.None;
+        var first = Guid.NewGuid().ToString();
+        using (var written = await PostWithKeyAsync(batch, first))
+        {
+            written.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        }
+
+        var fingerprint = (await store.GetIngestReceiptAsync("http\n" + first, ct))!.Fingerprint;
+        var (writing, inDoubt) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
+        var now = DateTimeOffset.UtcNow;
+        // What another gateway replica keeps while it writes the same batch; and what one killed while writing leaves behind.
+        await store.KeepIngestReceiptAsync(new IngestReceipt("http\n" + writing, fingerprint, 1, 1, now, Written: false), now.AddDays(-1), ct);
+        await store.KeepIngestReceiptAsync(new IngestReceipt("http\n" + inDoubt, fingerprint, 1, 1, now.AddMinutes(-6), Written: false), now.AddDays(-1), ct);
+        var held = await RawRecordsHeldAsync();
+
+        using var inProgress = await PostWithKeyAsync(batch, writing);
+        inProgress.StatusCode.Should().Be(HttpStatusCode.Conflict, await inProgress.Content.ReadAsStringAsync());
+        (await RawRecordsHeldAsync()).Should().Be(held, "nothing is written while another request holds the key");
+
+        using var rewritten = await PostWithKeyAsync(batch, inDoubt);
+        rewritten.StatusCode.Should().Be(HttpStatusCode.Accepted, await rewritten.Content.ReadAsStringAsync());
+        (await RawRecordsHeldAsync()).Should().Be(held + 1, "a key left in doubt is written again, at least once");
+        (await store.GetIngestReceiptAsync("http\n" + inDoubt, ct))!.Written.Should().BeTrue();
+        using var replayed = await PostWithKeyAsync(batch, inDoubt);
+        replayed.Headers.GetValues("Idempotent-Replayed").Should().Equal("true");
+        (await RawRecordsHeldAsync()).Should().Be(held + 1);
     }
 
     private async Task<HttpResponseMessage> PostWithKeyAsync(string body, string key)

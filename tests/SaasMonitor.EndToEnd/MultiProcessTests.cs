@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using SaasMonitor.Testing;
 
@@ -10,7 +11,8 @@ namespace SaasMonitor.EndToEnd;
 /// embedded index and KPI store and a real redis-server as their hot cache. One parser is killed hard in the middle of
 /// the ingest; its partitions move to the other parser, which re-reads from the last committed offsets. Nothing
 /// acknowledged may be lost, nothing counted twice. The dashboards keep KPI answers for 10 minutes, so their totals
-/// converge only because the aggregator's invalidations reach them through Redis.
+/// converge only because the aggregator's invalidations reach them through Redis. Both dashboards' live tails show
+/// what the gateway takes in, and they count sign-in attempts together in Redis.
 /// </summary>
 public sealed class MultiProcessTests : IDisposable
 {
@@ -69,6 +71,9 @@ public sealed class MultiProcessTests : IDisposable
         (await MarkedLoad.TotalAsync(dashboard.Client, "/api/stats", "total_logs")).Should().Be(load.AcknowledgedEvents, stats);
         (await MarkedLoad.TotalAsync(dashboard.Client, "/api/stats", "error_count")).Should().Be(load.AcknowledgedErrors, stats);
         (await MarkedLoad.TotalAsync(dashboards[1].Client, "/api/stats", "total_logs")).Should().Be(load.AcknowledgedEvents, "the other dashboard shares the cache");
+
+        await BothDashboardsTailWhatTheGatewayTookInAsync(gateway, dashboards);
+        await SignInAttemptsCountAcrossBothDashboardsAsync(dashboards);
     }
 
     public void Dispose()
@@ -84,6 +89,49 @@ public sealed class MultiProcessTests : IDisposable
         {
             // Best effort: the folder is in the temp directory.
         }
+    }
+
+    private static async Task BothDashboardsTailWhatTheGatewayTookInAsync(ModuleProcess gateway, ModuleProcess[] dashboards)
+    {
+        var streams = new List<LiveStream>();
+        try
+        {
+            foreach (var d in dashboards)
+            {
+                streams.Add(await LiveStream.OpenAsync(d.Client, "service:fan-out"));
+            }
+
+            using var body = new StringContent("{\"service\":\"fan-out\",\"message\":\"to every dashboard 1\"}\n{\"service\":\"fan-out\",\"message\":\"to every dashboard 2\"}\n", System.Text.Encoding.UTF8, "application/x-ndjson");
+            using var sent = await gateway.Client.PostAsync("/api/ingest", body);
+            sent.StatusCode.Should().Be(System.Net.HttpStatusCode.Accepted);
+
+            foreach (var stream in streams)
+            {
+                (await stream.EventsAsync(2, TimeSpan.FromSeconds(60))).Select(e => e.GetProperty("message").GetString())
+                    .Should().BeEquivalentTo("to every dashboard 1", "to every dashboard 2");
+            }
+        }
+        finally
+        {
+            foreach (var stream in streams)
+            {
+                await stream.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Ten attempts per account a minute (the default), taken in turn at either dashboard: the eleventh is refused by whichever gets it.</summary>
+    private static async Task SignInAttemptsCountAcrossBothDashboardsAsync(ModuleProcess[] dashboards)
+    {
+        var name = "guesser-" + Guid.NewGuid().ToString("N")[..8];
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            using var failed = await dashboards[attempt % 2].Client.PostAsJsonAsync("/api/login", new { username = name, password = "wrong-guess-" + attempt });
+            failed.StatusCode.Should().Be(System.Net.HttpStatusCode.Unauthorized, $"attempt {attempt + 1} of 10 is within the limit");
+        }
+
+        using var refused = await dashboards[1].Client.PostAsJsonAsync("/api/login", new { username = name, password = "wrong-guess-10" });
+        refused.StatusCode.Should().Be(System.Net.HttpStatusCode.TooManyRequests, "the dashboards count one account's attempts together in Redis");
     }
 
     /// <summary>Raw records a parser process took in, from its own /metrics.</summary>

@@ -11,7 +11,7 @@ public sealed class GarnetTestServer : RedisTestServer
     public GarnetTestServer()
         : base(Restored() ? null : $"garnet-server {Version} is not restored (run `dotnet tool restore`; .ci/run does)", port =>
         {
-            var info = Command("dotnet", "tool", "run", "garnet-server", "--", "--port", Invariant(port), "--bind", "127.0.0.1", "-m", "128m", "--index", "16m");
+            var info = Command("dotnet", "tool", "run", "garnet-server", "--", "--port", Invariant(port), "--bind", "127.0.0.1", "-m", "128m", "--index", "16m", "--lua", "true");
             info.WorkingDirectory = RepositoryRoot();
             return info;
         })

@@ -1,4 +1,5 @@
 using SaasMonitor.Core.Events;
+using SaasMonitor.Core.Metadata;
 
 namespace Parser.Worker.Parsing;
 
@@ -7,11 +8,14 @@ public sealed record UploadPreview(RawFormat Format, IReadOnlyList<LogEvent> Eve
 {
     /// <summary>
     /// Parses <paramref name="head"/>, the first bytes of a file (all of it when <paramref name="complete"/>), as
-    /// <paramref name="format"/>, or as the detected format for <see cref="RawFormat.Auto"/>. A head cut mid-file
-    /// drops its last, partial line so the preview shows no failure the whole file would not have.
+    /// <paramref name="format"/>, or as the detected format for <see cref="RawFormat.Auto"/>, with the parser's settings
+    /// for uploads (<paramref name="parsing"/>: a line pattern or multi-line start configured for source "upload"), so
+    /// the preview shows what the parser will store. A head cut mid-file drops its last, partial line so the preview
+    /// shows no failure the whole file would not have.
     /// </summary>
-    public static UploadPreview Of(ReadOnlySpan<byte> head, bool complete, RawFormat format, int rows)
+    public static UploadPreview Of(ReadOnlySpan<byte> head, bool complete, RawFormat format, int rows, ParsingOptions parsing)
     {
+        ArgumentNullException.ThrowIfNull(parsing);
         if (!complete && head.LastIndexOf((byte)'\n') is var end and > 0)
         {
             head = head[..(end + 1)];
@@ -20,7 +24,8 @@ public sealed record UploadPreview(RawFormat Format, IReadOnlyList<LogEvent> Eve
         var resolved = format == RawFormat.Auto ? LogParser.Detect(head) : format;
         var events = new List<LogEvent>();
         var failures = new List<ParseFailure>();
-        new LogParser().Parse(head, resolved, new RawContext(0, 0, null, null, DateTimeOffset.UtcNow), events, failures);
+        new LogParser(parsing.MultiLineStarts(), parsing.SourcePatterns())
+            .Parse(head, resolved, new RawContext(0, 0, LogFile.Source, null, DateTimeOffset.UtcNow), events, failures);
         return new UploadPreview(resolved, events.Take(rows).ToList(), failures.Take(rows).ToList());
     }
 }

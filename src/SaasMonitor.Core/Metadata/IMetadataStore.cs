@@ -45,9 +45,16 @@ public interface IMetadataStore
 
     /// <summary>
     /// Keeps the receipt of an ingest request sent with an idempotency key unless one is kept for its key already (the
-    /// first wins), and forgets receipts taken before <paramref name="forgetBefore"/>. Returns the receipt kept for the key.
+    /// first wins, atomically: of two gateways taking one key, one keeps it), and forgets receipts taken before
+    /// <paramref name="forgetBefore"/>. Returns the receipt kept for the key.
     /// </summary>
     Task<IngestReceipt> KeepIngestReceiptAsync(IngestReceipt receipt, DateTimeOffset forgetBefore, CancellationToken ct);
+
+    /// <summary>Marks the receipt of <paramref name="key"/> written: its records are durable.</summary>
+    Task MarkIngestReceiptWrittenAsync(string key, CancellationToken ct);
+
+    /// <summary>Forgets the receipt of <paramref name="key"/>: its request failed before its records were durable.</summary>
+    Task ForgetIngestReceiptAsync(string key, CancellationToken ct);
 
     /// <summary>The receipt kept for an idempotency key, or null.</summary>
     Task<IngestReceipt?> GetIngestReceiptAsync(string key, CancellationToken ct);
@@ -55,9 +62,10 @@ public interface IMetadataStore
 
 /// <summary>
 /// What an ingest request sent with an idempotency key was answered: the key (scoped by its sender), a fingerprint of
-/// what it carried, and the records it appended; a retry with the same key gets this answer and appends nothing.
+/// what it carried, and the records it appended; a retry with the same key gets this answer and appends nothing. Kept
+/// before the records are written (<see cref="Written"/> false) so no other request with the key writes meanwhile.
 /// </summary>
-public sealed record IngestReceipt(string Key, string Fingerprint, long Accepted, int RawRecords, DateTimeOffset At);
+public sealed record IngestReceipt(string Key, string Fingerprint, long Accepted, int RawRecords, DateTimeOffset At, bool Written = true);
 
 /// <summary>A named search a user keeps: query text plus the filters, as the search API takes them.</summary>
 public sealed record SavedSearch(string Id, string Name, string Query, IReadOnlyDictionary<string, string> Filters, string? Owner, DateTimeOffset CreatedAt);

@@ -13,6 +13,9 @@ public enum FileStatus
 /// <summary>An uploaded log file and how far its processing has got.</summary>
 public sealed record LogFile
 {
+    /// <summary>The source stamped on an uploaded file's records: parsing settings for it apply to every upload.</summary>
+    public const string Source = "upload";
+
     public required string Id { get; init; }
     public required string FileName { get; init; }
     /// <summary>csv, json, jsonl, log (apache/text).</summary>

@@ -76,6 +76,9 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
         );
         CREATE INDEX ingest_receipts_by_age ON ingest_receipts (at);
         """,
+        """
+        ALTER TABLE ingest_receipts ADD COLUMN written INTEGER NOT NULL DEFAULT 1;
+        """,
     ];
 
     private const string FileColumns =
@@ -108,6 +111,8 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
     private readonly SqliteCommand _insertReceipt;
     private readonly SqliteCommand _forgetReceipts;
     private readonly SqliteCommand _selectReceipt;
+    private readonly SqliteCommand _markReceiptWritten;
+    private readonly SqliteCommand _forgetReceipt;
 
     public SqliteMetadataStore(SqliteOptions options)
     {
@@ -180,10 +185,12 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
             "$owner", "$take");
         _insertReceipt = SqliteDatabase.Prepare(
             c,
-            "INSERT INTO ingest_receipts (key, fingerprint, accepted, raw_records, at) VALUES ($key, $fingerprint, $accepted, $raw, $at) ON CONFLICT DO NOTHING",
-            "$key", "$fingerprint", "$accepted", "$raw", "$at");
+            "INSERT INTO ingest_receipts (key, fingerprint, accepted, raw_records, at, written) VALUES ($key, $fingerprint, $accepted, $raw, $at, $written) ON CONFLICT DO NOTHING",
+            "$key", "$fingerprint", "$accepted", "$raw", "$at", "$written");
         _forgetReceipts = SqliteDatabase.Prepare(c, "DELETE FROM ingest_receipts WHERE at < $before", "$before");
-        _selectReceipt = SqliteDatabase.Prepare(c, "SELECT key, fingerprint, accepted, raw_records, at FROM ingest_receipts WHERE key = $key", "$key");
+        _selectReceipt = SqliteDatabase.Prepare(c, "SELECT key, fingerprint, accepted, raw_records, at, written FROM ingest_receipts WHERE key = $key", "$key");
+        _markReceiptWritten = SqliteDatabase.Prepare(c, "UPDATE ingest_receipts SET written = 1 WHERE key = $key", "$key");
+        _forgetReceipt = SqliteDatabase.Prepare(c, "DELETE FROM ingest_receipts WHERE key = $key", "$key");
     }
 
     public Task CreateFileAsync(LogFile file, CancellationToken ct)
@@ -355,12 +362,16 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
         {
             using var transaction = _connection.BeginTransaction();
             _forgetReceipts.Bind(transaction, forgetBefore.UtcTicks).ExecuteNonQuery();
-            _insertReceipt.Bind(transaction, receipt.Key, receipt.Fingerprint, receipt.Accepted, receipt.RawRecords, receipt.At.UtcTicks).ExecuteNonQuery();
+            _insertReceipt.Bind(transaction, receipt.Key, receipt.Fingerprint, receipt.Accepted, receipt.RawRecords, receipt.At.UtcTicks, receipt.Written ? 1 : 0).ExecuteNonQuery();
             var kept = ReadReceipt(transaction, receipt.Key)!;
             transaction.Commit();
             return Task.FromResult(kept);
         }
     }
+
+    public Task MarkIngestReceiptWrittenAsync(string key, CancellationToken ct) => ExecuteAsync(_markReceiptWritten, key, ct);
+
+    public Task ForgetIngestReceiptAsync(string key, CancellationToken ct) => ExecuteAsync(_forgetReceipt, key, ct);
 
     public Task<IngestReceipt?> GetIngestReceiptAsync(string key, CancellationToken ct)
     {
@@ -374,7 +385,17 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
     private IngestReceipt? ReadReceipt(SqliteTransaction? transaction, string key)
     {
         using var reader = _selectReceipt.Bind(transaction, key).ExecuteReader();
-        return reader.Read() ? new IngestReceipt(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3), Time(reader, 4)) : null;
+        return reader.Read() ? new IngestReceipt(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3), Time(reader, 4), reader.GetInt64(5) != 0) : null;
+    }
+
+    private Task ExecuteAsync(SqliteCommand command, string key, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            command.Bind(null, key).ExecuteNonQuery();
+            return Task.CompletedTask;
+        }
     }
 
     public void Dispose()
@@ -384,7 +405,7 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
             foreach (var command in new[]
             {
                 _insertFile, _updateFile, _upsertChunk, _advanceStatus, _selectFile, _listFiles, _countFiles, _deleteChunks, _deleteFile, _markDeleted, _listDeleted,
-                _upsertSearch, _listSearches, _deleteSearch, _insertHistory, _trimHistory, _listHistory, _insertReceipt, _forgetReceipts, _selectReceipt,
+                _upsertSearch, _listSearches, _deleteSearch, _insertHistory, _trimHistory, _listHistory, _insertReceipt, _forgetReceipts, _selectReceipt, _markReceiptWritten, _forgetReceipt,
             })
             {
                 command.Dispose();

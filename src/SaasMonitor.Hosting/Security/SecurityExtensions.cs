@@ -13,6 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SaasMonitor.Core.Caching;
 
 namespace SaasMonitor.Hosting.Security;
 
@@ -43,12 +44,13 @@ public static class SecurityExtensions
         services.AddSingleton<Sessions>();
 
         services.AddDataProtection().SetApplicationName("SaasMonitor");
-        // Cookies and antiforgery tokens stay valid across restarts and between the processes sharing the data folder.
-        // Read without validation: a configuration error is reported by the options' own check at start.
-        services.AddOptions<KeyManagementOptions>().Configure<ILoggerFactory>((keys, logs) =>
-            keys.XmlRepository = new FileSystemXmlRepository(
-                new DirectoryInfo(Path.Combine((configuration.GetSection(SaasMonitorOptions.Section).Get<SaasMonitorOptions>() ?? new()).DataDirectory, "keys")),
-                logs));
+        // Cookies, antiforgery tokens and alert channel secrets stay readable across restarts and between processes:
+        // the key ring is in the store when the store adapter keeps one (MongoDB), else in the data folder.
+        // The folder is read without validation: a configuration error is reported by the options' own check at start.
+        services.TryAddSingleton<IXmlRepository>(sp => new FileSystemXmlRepository(
+            new DirectoryInfo(Path.Combine((configuration.GetSection(SaasMonitorOptions.Section).Get<SaasMonitorOptions>() ?? new()).DataDirectory, "keys")),
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddOptions<KeyManagementOptions>().Configure<IXmlRepository>((keys, ring) => keys.XmlRepository = ring);
 
         var auth = services.AddAuthentication(Principals.DefaultScheme)
             .AddPolicyScheme(Principals.DefaultScheme, "SaasMonitor", o => o.ForwardDefaultSelector = SchemeOf)
@@ -86,13 +88,10 @@ public static class SecurityExtensions
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(SignInRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.SignInsPerMinutePerAddress,
-                    Window = TimeSpan.FromMinutes(1),
-                }));
+            o.AddPolicy(SignInRateLimit, http => http.RequestServices.GetRequiredService<IRateLimits>().FixedWindow(
+                "sign-in:address:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+                http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.SignInsPerMinutePerAddress,
+                TimeSpan.FromMinutes(1)));
             o.OnRejected = async (context, ct) =>
             {
                 if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))

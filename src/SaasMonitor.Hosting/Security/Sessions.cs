@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using SaasMonitor.Core.Caching;
 using SaasMonitor.Core.Identity;
 
 namespace SaasMonitor.Hosting.Security;
@@ -22,24 +23,20 @@ public enum SignInOutcome
 /// People's sign-in: password checks with lockout and a per-account attempt limit, server-side sessions behind the
 /// cookie (so sign-out, a password or role change and disabling a user end them at once), idle and absolute timeouts.
 /// </summary>
-public sealed class Sessions(IIdentityStore store, Passwords passwords, AuditLog audit, IOptions<AuthOptions> options, TimeProvider time) : IDisposable
+public sealed class Sessions(IIdentityStore store, Passwords passwords, AuditLog audit, IOptions<AuthOptions> options, IRateLimits limits, TimeProvider time) : IDisposable
 {
     /// <summary>How often a session's last-seen time is written while it is used.</summary>
     private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
 
+    /// <summary>Attempts per account, counted across every dashboard replica that shares the cache.</summary>
     private readonly PartitionedRateLimiter<string> _perAccount = PartitionedRateLimiter.Create<string, string>(name =>
-        RateLimitPartition.GetSlidingWindowLimiter(name, _ => new SlidingWindowRateLimiterOptions
-        {
-            PermitLimit = options.Value.SignInsPerMinutePerAccount,
-            Window = TimeSpan.FromMinutes(1),
-            SegmentsPerWindow = 6,
-        }));
+        limits.FixedWindow("sign-in:account:" + name, options.Value.SignInsPerMinutePerAccount, TimeSpan.FromMinutes(1)));
 
     public async Task<SignInOutcome> SignInWithPasswordAsync(HttpContext http, string name, string password)
     {
         var ct = http.RequestAborted;
         var key = (name ?? string.Empty).Trim().ToLowerInvariant();
-        using var lease = _perAccount.AttemptAcquire(key);
+        using var lease = await _perAccount.AcquireAsync(key, cancellationToken: ct).ConfigureAwait(false);
         if (!lease.IsAcquired)
         {
             await audit.RecordAsync(http, AuditActions.SignInFailed, key, success: false, detail: "too many attempts for this account", actor: key).ConfigureAwait(false);

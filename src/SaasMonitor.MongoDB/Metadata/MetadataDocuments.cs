@@ -181,7 +181,12 @@ internal sealed class IngestReceiptDocument
     [BsonElement("at")]
     public long At { get; set; }
 
-    public IngestReceipt ToReceipt() => new(Key, Fingerprint, Accepted, RawRecords, new DateTimeOffset(At, TimeSpan.Zero));
+    /// <summary>False while the request's records are being written; receipts kept before this field existed were written.</summary>
+    [BsonElement("written")]
+    [BsonDefaultValue(true)]
+    public bool Written { get; set; } = true;
+
+    public IngestReceipt ToReceipt() => new(Key, Fingerprint, Accepted, RawRecords, new DateTimeOffset(At, TimeSpan.Zero), Written);
 }
 
 /// <summary>The filters, updates and indexes of the metadata collections, built in one place so tests can render them.</summary>
@@ -257,7 +262,12 @@ internal static class MetadataCommands
         .SetOnInsert(d => d.Fingerprint, receipt.Fingerprint)
         .SetOnInsert(d => d.Accepted, receipt.Accepted)
         .SetOnInsert(d => d.RawRecords, receipt.RawRecords)
-        .SetOnInsert(d => d.At, receipt.At.UtcTicks);
+        .SetOnInsert(d => d.At, receipt.At.UtcTicks)
+        .SetOnInsert(d => d.Written, receipt.Written);
+
+    public static UpdateDefinition<IngestReceiptDocument> ReceiptWritten { get; } = Builders<IngestReceiptDocument>.Update.Set(d => d.Written, true);
+
+    public static FilterDefinition<IngestReceiptDocument> Receipt(string key) => Builders<IngestReceiptDocument>.Filter.Eq(d => d.Key, key);
 
     public static FilterDefinition<IngestReceiptDocument> ReceiptsBefore(DateTimeOffset before) =>
         Builders<IngestReceiptDocument>.Filter.Lt(d => d.At, before.UtcTicks);

@@ -150,16 +150,21 @@ internal sealed class MongoMetadataStore(IMongoDatabase database, TimeSpan histo
     {
         await _receipts.DeleteManyAsync(MetadataCommands.ReceiptsBefore(forgetBefore), ct).ConfigureAwait(false);
         var kept = await _receipts.FindOneAndUpdateAsync(
-            Builders<IngestReceiptDocument>.Filter.Eq(d => d.Key, receipt.Key),
+            MetadataCommands.Receipt(receipt.Key),
             MetadataCommands.KeepFirst(receipt),
             new FindOneAndUpdateOptions<IngestReceiptDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
             ct).ConfigureAwait(false);
         return kept.ToReceipt();
     }
 
+    public Task MarkIngestReceiptWrittenAsync(string key, CancellationToken ct) =>
+        _receipts.UpdateOneAsync(MetadataCommands.Receipt(key), MetadataCommands.ReceiptWritten, cancellationToken: ct);
+
+    public Task ForgetIngestReceiptAsync(string key, CancellationToken ct) => _receipts.DeleteOneAsync(MetadataCommands.Receipt(key), ct);
+
     public async Task<IngestReceipt?> GetIngestReceiptAsync(string key, CancellationToken ct)
     {
-        var found = await _receipts.Find(d => d.Key == key).FirstOrDefaultAsync(ct).ConfigureAwait(false);
+        var found = await _receipts.Find(MetadataCommands.Receipt(key)).FirstOrDefaultAsync(ct).ConfigureAwait(false);
         return found?.ToReceipt();
     }
 

@@ -1,13 +1,16 @@
+using System.Threading.RateLimiting;
 using SaasMonitor.Core.Caching;
 
 namespace SaasMonitor.Tests.Conformance;
 
-/// <summary>What every hot cache (in process, Redis) must do.</summary>
+/// <summary>What every hot cache (in process, Redis) and its rate-limit counts must do.</summary>
 public abstract class HotCacheConformanceTests
 {
     private static readonly TimeSpan Ttl = TimeSpan.FromMinutes(1);
 
     protected abstract Task<IHotCache> CreateCacheAsync();
+
+    protected abstract IRateLimits CreateLimits();
 
     [Fact]
     public async Task A_cached_value_is_returned_without_running_the_factory_again()
@@ -58,6 +61,26 @@ public abstract class HotCacheConformanceTests
 
         await failing.Should().ThrowAsync<InvalidOperationException>();
         (await cache.GetOrCreateAsync(region, "k", Ttl, _ => Task.FromResult("recovered"), TestContext.Current.CancellationToken)).Should().Be("recovered");
+    }
+
+    [Fact]
+    public async Task A_limit_grants_its_permits_in_a_window_then_refuses_with_the_wait_and_other_keys_count_apart()
+    {
+        var limits = CreateLimits();
+        using var limiter = PartitionedRateLimiter.Create<string, string>(k => limits.FixedWindow(k, 3, TimeSpan.FromMinutes(1)));
+        var key = Region();
+        for (var i = 0; i < 3; i++)
+        {
+            using var granted = await limiter.AcquireAsync(key, cancellationToken: TestContext.Current.CancellationToken);
+            granted.IsAcquired.Should().BeTrue($"attempt {i + 1} of 3 is within the limit");
+        }
+
+        using var refused = await limiter.AcquireAsync(key, cancellationToken: TestContext.Current.CancellationToken);
+        refused.IsAcquired.Should().BeFalse("the fourth attempt in the window is over the limit");
+        refused.TryGetMetadata(MetadataName.RetryAfter, out var wait).Should().BeTrue("a refusal says how long to wait");
+        wait.Should().BePositive().And.BeLessThanOrEqualTo(TimeSpan.FromMinutes(1));
+        using var other = await limiter.AcquireAsync(Region(), cancellationToken: TestContext.Current.CancellationToken);
+        other.IsAcquired.Should().BeTrue("another key has a count of its own");
     }
 
     private static string Region() => "r" + Guid.NewGuid().ToString("N");

@@ -1,6 +1,6 @@
-using System.Net.Sockets;
 using SaasMonitor.Core.Bus;
 using SaasMonitor.Kafka;
+using SaasMonitor.Testing;
 using Testcontainers.Kafka;
 
 namespace SaasMonitor.Tests.Conformance;
@@ -12,7 +12,6 @@ namespace SaasMonitor.Tests.Conformance;
 public sealed class RealKafkaFixture : IAsyncLifetime
 {
     public const string Variable = "SAASMON_TEST_KAFKA";
-    private const string DockerSocket = "/var/run/docker.sock";
 
     private KafkaContainer? _container;
 
@@ -26,7 +25,7 @@ public sealed class RealKafkaFixture : IAsyncLifetime
         {
             BootstrapServers = servers;
         }
-        else if (await DockerAnswersAsync())
+        else if (await DockerEngine.AnswersAsync())
         {
             _container = new KafkaBuilder("confluentinc/cp-kafka:7.5.12").Build();
             await _container.StartAsync();
@@ -43,26 +42,6 @@ public sealed class RealKafkaFixture : IAsyncLifetime
         if (_container is not null)
         {
             await _container.DisposeAsync();
-        }
-    }
-
-    private static async Task<bool> DockerAnswersAsync()
-    {
-        if (!File.Exists(DockerSocket))
-        {
-            return false;
-        }
-
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(DockerSocket), timeout.Token);
-            return true;
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException)
-        {
-            return false;
         }
     }
 }

@@ -11,4 +11,6 @@ public sealed class MemoryHotCacheTests : HotCacheConformanceTests, IDisposable
     public void Dispose() => _memory.Dispose();
 
     protected override Task<IHotCache> CreateCacheAsync() => Task.FromResult<IHotCache>(new MemoryHotCache(_memory));
+
+    protected override IRateLimits CreateLimits() => new MemoryRateLimits();
 }

@@ -177,6 +177,24 @@ public abstract class MetadataStoreConformanceTests
         (await store.GetIngestReceiptAsync("http\nretry-2", Ct)).Should().Be(later);
     }
 
+    [Fact]
+    public async Task A_receipt_kept_before_its_records_are_written_holds_the_key_until_marked_written_or_forgotten()
+    {
+        var store = await CreateStoreAsync();
+        var writing = new IngestReceipt("http\nreserved", "fp-a", 10, 1, Now, Written: false);
+
+        (await store.KeepIngestReceiptAsync(writing, Now.AddDays(-1), Ct)).Should().Be(writing);
+        (await store.KeepIngestReceiptAsync(writing with { At = Now.AddSeconds(1) }, Now.AddDays(-1), Ct)).Should().Be(writing, "a second request with the key finds the first one writing");
+
+        await store.MarkIngestReceiptWrittenAsync("http\nreserved", Ct);
+        (await store.GetIngestReceiptAsync("http\nreserved", Ct)).Should().Be(writing with { Written = true });
+
+        await store.ForgetIngestReceiptAsync("http\nreserved", Ct);
+        (await store.GetIngestReceiptAsync("http\nreserved", Ct)).Should().BeNull();
+        var retry = writing with { At = Now.AddSeconds(2) };
+        (await store.KeepIngestReceiptAsync(retry, Now.AddDays(-1), Ct)).Should().Be(retry, "a forgotten key is free for a retry");
+    }
+
     protected static LogFile File(string id, DateTimeOffset uploadedAt) => new()
     {
         Id = id,

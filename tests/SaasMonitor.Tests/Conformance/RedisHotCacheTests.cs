@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging.Abstractions;
 using SaasMonitor.Core.Caching;
 using SaasMonitor.Redis;
@@ -23,6 +24,55 @@ public sealed class RedisHotCacheTests(RedisTestServer redis) : HotCacheConforma
     }
 
     protected override Task<IHotCache> CreateCacheAsync() => Task.FromResult(Cache(redis));
+
+    protected override IRateLimits CreateLimits() => Limits(redis, _clients);
+
+    [Fact]
+    public Task Two_processes_count_one_limit_together() => CountOneLimitTogetherAsync(redis, _clients);
+
+    /// <summary>Three permits a minute, taken by two clients of <paramref name="server"/> (as two dashboard processes): the fourth is refused.</summary>
+    internal static async Task CountOneLimitTogetherAsync(RedisTestServer server, List<IConnectionMultiplexer> clients)
+    {
+        using var first = Limiter(Limits(server, clients));
+        using var second = Limiter(Limits(server, clients));
+        var key = "k" + Guid.NewGuid().ToString("N");
+
+        (await AcquiredAsync(first, key)).Should().BeTrue();
+        (await AcquiredAsync(second, key)).Should().BeTrue();
+        (await AcquiredAsync(first, key)).Should().BeTrue();
+
+        (await AcquiredAsync(second, key)).Should().BeFalse("three of three permits were taken, two of them by the other process");
+    }
+
+    [Fact]
+    public async Task While_redis_is_down_each_process_counts_its_own_limit_without_errors_and_sharing_resumes_when_it_is_back()
+    {
+        using var server = new RedisTestServer();
+        SkipWithout(server);
+        using var first = Limiter(Limits(server, _clients));
+        using var second = Limiter(Limits(server, _clients));
+
+        server.Stop();
+        var key = "k" + Guid.NewGuid().ToString("N");
+        for (var i = 0; i < 3; i++)
+        {
+            (await AcquiredAsync(first, key)).Should().BeTrue("a process alone still grants its permits");
+        }
+
+        (await AcquiredAsync(first, key)).Should().BeFalse("and still limits");
+
+        server.Start();
+        await Eventually.HoldsAsync(async () =>
+        {
+            var shared = "k" + Guid.NewGuid().ToString("N");
+            for (var i = 0; i < 3; i++)
+            {
+                await AcquiredAsync(first, shared);
+            }
+
+            return !await AcquiredAsync(second, shared);
+        }, TimeSpan.FromSeconds(30), "the count is shared again once Redis is back");
+    }
 
     [Fact]
     public async Task An_invalidation_by_one_process_reaches_the_cache_of_another()
@@ -100,11 +150,33 @@ public sealed class RedisHotCacheTests(RedisTestServer redis) : HotCacheConforma
     /// <summary>A cache on <paramref name="server"/> through a client of its own (as another process has), kept in <paramref name="clients"/> for disposal.</summary>
     internal static IHotCache Cache(RedisTestServer server, List<IConnectionMultiplexer> clients)
     {
+        var (client, options) = Connect(server, clients);
+        return new RedisHotCache(client, options, NullLogger<RedisHotCache>.Instance);
+    }
+
+    /// <summary>Rate-limit counts on <paramref name="server"/> through a client of its own, kept in <paramref name="clients"/> for disposal.</summary>
+    internal static IRateLimits Limits(RedisTestServer server, List<IConnectionMultiplexer> clients)
+    {
+        var (client, options) = Connect(server, clients);
+        return new RedisRateLimits(client, options, NullLogger<RedisRateLimits>.Instance);
+    }
+
+    private static (IConnectionMultiplexer Client, RedisOptions Options) Connect(RedisTestServer server, List<IConnectionMultiplexer> clients)
+    {
         SkipWithout(server);
         var options = new RedisOptions { Configuration = server.Configuration, KeyPrefix = "test", Timeout = TimeSpan.FromMilliseconds(500) };
         var client = ConnectionMultiplexer.Connect(options.Client());
         clients.Add(client);
-        return new RedisHotCache(client, options, NullLogger<RedisHotCache>.Instance);
+        return (client, options);
+    }
+
+    private static PartitionedRateLimiter<string> Limiter(IRateLimits limits) =>
+        PartitionedRateLimiter.Create<string, string>(k => limits.FixedWindow(k, 3, TimeSpan.FromMinutes(1)));
+
+    private static async Task<bool> AcquiredAsync(PartitionedRateLimiter<string> limiter, string key)
+    {
+        using var lease = await limiter.AcquireAsync(key, cancellationToken: Ct);
+        return lease.IsAcquired;
     }
 
     private IHotCache Cache(RedisTestServer server) => Cache(server, _clients);
@@ -130,4 +202,9 @@ public sealed class GarnetHotCacheTests(GarnetTestServer garnet) : HotCacheConfo
     public void Dispose() => _clients.ForEach(c => c.Dispose());
 
     protected override Task<IHotCache> CreateCacheAsync() => Task.FromResult(RedisHotCacheTests.Cache(garnet, _clients));
+
+    protected override IRateLimits CreateLimits() => RedisHotCacheTests.Limits(garnet, _clients);
+
+    [Fact]
+    public Task Two_processes_count_one_limit_together() => RedisHotCacheTests.CountOneLimitTogetherAsync(garnet, _clients);
 }

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SaasMonitor.Core.Alerting;
@@ -131,6 +133,19 @@ public sealed class EngineOptionsTests
             app.Services.GetRequiredService<IAlertStore>(), app.Services.GetRequiredService<IFileBlobStore>(),
         ];
         stores.Should().OnlyContain(s => s.GetType().Assembly == typeof(MongoOptions).Assembly);
+        app.Services.GetRequiredService<IOptions<KeyManagementOptions>>().Value.XmlRepository!.GetType().Assembly.Should()
+            .BeSameAs(typeof(MongoOptions).Assembly, "processes on different machines share the Data Protection key ring through the store");
+    }
+
+    [Fact]
+    public async Task With_the_embedded_store_the_Data_Protection_key_ring_is_in_the_data_folder()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "saasmon-keys-" + Guid.NewGuid().ToString("N"));
+        await using var app = Host($"--SaasMonitor:DataDirectory={folder}");
+
+        var ring = app.Services.GetRequiredService<IOptions<KeyManagementOptions>>().Value.XmlRepository;
+
+        ring.Should().BeOfType<FileSystemXmlRepository>().Which.Directory.FullName.Should().Be(Path.Combine(folder, "keys"));
     }
 
     [Fact]

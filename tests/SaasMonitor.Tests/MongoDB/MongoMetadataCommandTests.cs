@@ -131,5 +131,21 @@ public sealed class MongoMetadataCommandTests
         MongoRender.Filter(MetadataCommands.ReceiptsBefore(Now)).ShouldBe(new BsonDocument("at", new BsonDocument("$lt", Now.UtcTicks)));
     }
 
+    [Fact]
+    public void A_receipt_is_kept_unwritten_then_marked_written_and_receipts_stored_before_the_flag_read_as_written()
+    {
+        var writing = new IngestReceipt("alice:k2", "sha256:ab", 10, 1, Now, Written: false);
+        var stored = MongoRender.Upsert(null, new BsonDocument("_id", "alice:k2"), MongoRender.Update(MetadataCommands.KeepFirst(writing)));
+        stored["written"].Should().Be(BsonBoolean.False);
+
+        var update = MongoRender.Update(MetadataCommands.ReceiptWritten);
+
+        update.ShouldBe(new BsonDocument("$set", new BsonDocument("written", true)));
+        MongoRender.Read<IngestReceiptDocument>(MongoRender.Upsert(stored, new BsonDocument("_id", "alice:k2"), update)).ToReceipt().Should().Be(writing with { Written = true });
+        MongoRender.Filter(MetadataCommands.Receipt("alice:k2")).ShouldBe(new BsonDocument("_id", "alice:k2"));
+        stored.Remove("written");
+        MongoRender.Read<IngestReceiptDocument>(stored).ToReceipt().Written.Should().BeTrue();
+    }
+
     private static LogFile File() => new() { Id = "f1", FileName = "app.log", FileType = "log", UploadedAt = Now, Status = FileStatus.Pending };
 }
