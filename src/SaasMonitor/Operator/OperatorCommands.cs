@@ -15,15 +15,38 @@ public static class OperatorCommands
 {
     private static readonly string[] Verbs = ["replay", "dlq", "users", "tokens", "audit"];
 
-    /// <summary>True when <paramref name="args"/> start with an operator verb; otherwise saasmon runs the server.</summary>
-    public static bool Handles(IReadOnlyList<string> args) => args.Count > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
+    /// <summary>
+    /// True when <paramref name="args"/> start with an operator verb, after any <c>--data-dir DIR</c> and
+    /// <c>--Section:Key=value</c> settings (as <c>saasmon --data-dir /srv tokens create</c>); otherwise saasmon runs the server.
+    /// </summary>
+    public static bool Handles(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var verb = VerbAt(args);
+        return verb < args.Count && Verbs.Contains(args[verb], StringComparer.Ordinal);
+    }
 
     /// <summary>Runs the operator command in <paramref name="args"/> and returns its exit code (0 when it did its work).</summary>
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct = default) =>
         RunAsync(args, output, error, Console.In, ct);
 
+    /// <summary>Settings given before the verb are read as if given after it, where the verb's parser takes them.</summary>
     internal static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TextReader input, CancellationToken ct = default) =>
-        Build(TimeProvider.System, () => input).Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, ct);
+        Build(TimeProvider.System, () => input)
+            .Parse([.. args[VerbAt(args)..], .. args[..VerbAt(args)]])
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, ct);
+
+    /// <summary>Where the verb stands: after any <c>--data-dir DIR</c> and <c>--Section:Key=value</c> settings.</summary>
+    private static int VerbAt(IReadOnlyList<string> args)
+    {
+        var i = 0;
+        while (i < args.Count && (args[i] == "--data-dir" || (args[i].StartsWith("--", StringComparison.Ordinal) && args[i].Contains('=', StringComparison.Ordinal))))
+        {
+            i += args[i] == "--data-dir" ? 2 : 1;
+        }
+
+        return Math.Min(i, args.Count);
+    }
 
     internal static RootCommand Build(TimeProvider time, Func<TextReader>? input = null)
     {

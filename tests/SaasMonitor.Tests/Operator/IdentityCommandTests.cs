@@ -94,6 +94,19 @@ public sealed class IdentityCommandTests : IDisposable
         return store;
     }
 
+    [Fact]
+    public async Task The_data_folder_and_settings_may_be_given_before_the_verb()
+    {
+        await RunAsync(Password + "\n", "users", "add", "early-bird", "--role", "viewer", "--password-stdin");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        string[] args = ["--SaasMonitor:Auth:IdleTimeout=04:00:00", "--data-dir", _dataDir, "tokens", "create", "--user", "early-bird"];
+
+        OperatorCommands.Handles(args).Should().BeTrue();
+        (await OperatorCommands.RunAsync(args, output, error, TextReader.Null, Ct)).Should().Be(0, error.ToString());
+        output.ToString().TrimEnd().Split('\n')[^1].Should().StartWith(Secrets.TokenPrefix);
+    }
+
     private async Task<(int Code, string Output, string Error)> RunAsync(string stdin, params string[] args)
     {
         using var output = new StringWriter();

@@ -18,6 +18,18 @@ public sealed class OperatorCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_dataDir, recursive: true);
 
     [Theory]
+    [InlineData(true, "tokens", "create", "--user", "ci")]
+    [InlineData(true, "--data-dir", "/srv/saasmon", "tokens", "create", "--user", "ci")]
+    [InlineData(true, "--SaasMonitor:Bus=Kafka", "--data-dir", "/srv/saasmon", "dlq", "list")]
+    [InlineData(false)]
+    [InlineData(false, "--demo")]
+    [InlineData(false, "--data-dir", "/srv/saasmon")]
+    [InlineData(false, "--data-dir", "/srv/saasmon", "--demo-rate", "50")]
+    [InlineData(false, "--urls", "http://0.0.0.0:5000")]
+    public void Operator_verbs_are_found_after_the_data_folder_and_settings_and_anything_else_runs_the_server(bool handled, params string[] args) =>
+        OperatorCommands.Handles(args).Should().Be(handled);
+
+    [Theory]
     [InlineData("Give exactly one of --to-time or --to-offset", "replay", "--group", "parser", "--topic", "logs.raw")]
     [InlineData("Give exactly one of --to-time or --to-offset", "replay", "--group", "parser", "--topic", "logs.raw", "--to-time", "-1h", "--to-offset", "0")]
     [InlineData("'yesterday' is not a time", "replay", "--group", "parser", "--topic", "logs.raw", "--to-time", "yesterday")]
