@@ -161,7 +161,7 @@ public sealed class AlertingApi(
         var notification = new AlertNotification { RuleId = "", ChannelId = id, Kind = NotificationKind.Test, Payload = message.ToJson(), CreatedAt = now, NextAttemptAt = now, Attempts = 1 };
         try
         {
-            await notifier.SendAsync(channel, message, ct).ConfigureAwait(false);
+            await notifier.SendAsync(channel, message, "test-" + Guid.NewGuid().ToString("N"), ct).ConfigureAwait(false);
             notification = notification with { Status = DeliveryStatus.Sent, SentAt = time.GetUtcNow() };
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -91,6 +91,9 @@ internal sealed partial class OutboxSender(IAlertStore store, Notifier notifier,
         }
     }
 
+    /// <summary>The same for every attempt at one outbox entry.</summary>
+    internal static string DeliveryId(AlertNotification notification) => notification.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     private async Task<AlertNotification> DeliverAsync(AlertNotification notification, CancellationToken ct)
     {
         var o = options.Value;
@@ -101,7 +104,7 @@ internal sealed partial class OutboxSender(IAlertStore store, Notifier notifier,
                 ?? throw new InvalidOperationException($"The channel '{notification.ChannelId}' no longer exists.");
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(30));
-            await notifier.SendAsync(channel, AlertMessage.FromJson(notification.Payload), timeout.Token).ConfigureAwait(false);
+            await notifier.SendAsync(channel, AlertMessage.FromJson(notification.Payload), DeliveryId(notification), timeout.Token).ConfigureAwait(false);
             return notification with { Status = DeliveryStatus.Sent, Attempts = attempts, SentAt = time.GetUtcNow(), LastError = null };
         }
         catch (Exception e) when (!ct.IsCancellationRequested)

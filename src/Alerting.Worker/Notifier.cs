@@ -19,16 +19,22 @@ public sealed class Notifier(IHttpClientFactory http, ChannelSecrets secrets, Ti
     public const string SignatureHeader = "X-SaasMonitor-Signature";
     public const string TimestampHeader = "X-SaasMonitor-Timestamp";
 
+    /// <summary>
+    /// The message's delivery id, the same on every attempt to send it (webhook header; the e-mail's Message-ID is built
+    /// from it), so a receiver can drop a message sent again after the worker was killed between sending and recording.
+    /// </summary>
+    public const string DeliveryHeader = "X-SaasMonitor-Delivery";
+
     /// <exception cref="Exception">The channel refused or could not be reached; the message says why.</exception>
-    public Task SendAsync(AlertChannel channel, AlertMessage message, CancellationToken ct)
+    public Task SendAsync(AlertChannel channel, AlertMessage message, string deliveryId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(message);
         return channel.Type switch
         {
-            ChannelType.Webhook => PostAsync(channel.Url!, message.ToJson(), secrets.Unprotect(channel.ProtectedSecret), ct),
-            ChannelType.Slack => PostAsync(channel.Url!, SlackBody(message).ToJsonString(), null, ct),
-            _ => MailAsync(channel, message, ct),
+            ChannelType.Webhook => PostAsync(channel.Url!, message.ToJson(), secrets.Unprotect(channel.ProtectedSecret), deliveryId, ct),
+            ChannelType.Slack => PostAsync(channel.Url!, SlackBody(message).ToJsonString(), null, deliveryId, ct),
+            _ => MailAsync(channel, message, deliveryId, ct),
         };
     }
 
@@ -86,9 +92,10 @@ public sealed class Notifier(IHttpClientFactory http, ChannelSecrets secrets, Ti
     private static string Escape(string text) =>
         text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
-    private async Task PostAsync(string url, string body, string? secret, CancellationToken ct)
+    private async Task PostAsync(string url, string body, string? secret, string deliveryId, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add(DeliveryHeader, deliveryId);
         if (secret is not null)
         {
             var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
@@ -104,10 +111,12 @@ public sealed class Notifier(IHttpClientFactory http, ChannelSecrets secrets, Ti
         }
     }
 
-    private async Task MailAsync(AlertChannel channel, AlertMessage m, CancellationToken ct)
+    private async Task MailAsync(AlertChannel channel, AlertMessage m, string deliveryId, CancellationToken ct)
     {
         using var mail = new MimeMessage();
-        mail.From.Add(MailboxAddress.Parse(channel.From!));
+        var from = MailboxAddress.Parse(channel.From!);
+        mail.From.Add(from);
+        mail.MessageId = $"saasmon-alert-{deliveryId}@{from.Domain}";
         foreach (var to in channel.To)
         {
             mail.To.Add(MailboxAddress.Parse(to));

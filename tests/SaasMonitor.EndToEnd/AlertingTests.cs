@@ -55,6 +55,8 @@ public sealed class AlertingTests : IAsyncLifetime
         mail.TextBody.Should().Contain("payment failed <b>").And.Contain("Condition: count of \"service:billing AND level:ERROR\" over 10s > 5");
         var deliveries = (await _host.GetJsonAsync($"/api/alerts/notifications?rule_id={rule}")).EnumerateArray().ToList();
         deliveries.Should().HaveCount(6).And.OnlyContain(d => d.GetProperty("status").GetString() == "sent");
+        var mailed = deliveries.Single(d => d.GetProperty("kind").GetString() == "firing" && d.GetProperty("channel_id").GetString() == _channels[2]);
+        mail.MessageId.Should().StartWith($"saasmon-alert-{mailed.GetProperty("id").GetInt64()}@", "a message sent again after a restart keeps its Message-ID");
     }
 
     [Fact]

@@ -45,6 +45,39 @@ public sealed class OutboxTests : IDisposable
         (await _kit.Store.ListNotificationsAsync(null, "gone", 1, Ct)).Single().LastError.Should().Contain("no longer exists");
     }
 
+    [Fact]
+    public async Task Every_attempt_at_one_message_carries_the_same_delivery_id_so_a_receiver_can_drop_a_repeat()
+    {
+        using var receiver = new HttpListener();
+        var port = ClosedPort();
+        receiver.Prefixes.Add($"http://127.0.0.1:{port}/");
+        receiver.Start();
+        var deliveries = new List<string?>();
+        var answering = Task.Run(async () =>
+        {
+            foreach (var status in new[] { 503, 200 })
+            {
+                var context = await receiver.GetContextAsync();
+                deliveries.Add(context.Request.Headers[Notifier.DeliveryHeader]);
+                context.Response.StatusCode = status;
+                context.Response.Close();
+            }
+        }, Ct);
+        await _kit.Store.SaveChannelAsync(new AlertChannel { Id = "c1", Name = "hook", Type = ChannelType.Webhook, Url = $"http://127.0.0.1:{port}/hook" }, Ct);
+        var queued = await _kit.Store.EnqueueAsync(Notification(), Ct);
+        var other = await _kit.Store.EnqueueAsync(Notification() with { ChannelId = "gone" }, Ct);
+        var sender = _kit.Sender();
+
+        await sender.SendDueAsync(Ct);
+        _kit.Time.Advance(TimeSpan.FromSeconds(5));
+        await sender.SendDueAsync(Ct);
+        await answering;
+
+        deliveries.Should().Equal(OutboxSender.DeliveryId(queued), OutboxSender.DeliveryId(queued));
+        OutboxSender.DeliveryId(other).Should().NotBe(OutboxSender.DeliveryId(queued));
+        (await _kit.Store.ListNotificationsAsync(null, "c1", 1, Ct)).Single().Status.Should().Be(DeliveryStatus.Sent);
+    }
+
     public void Dispose() => _kit.Dispose();
 
     private AlertNotification Notification()
