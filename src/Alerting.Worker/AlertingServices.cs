@@ -58,19 +58,29 @@ internal sealed partial class EvaluationService(AlertEvaluator evaluator, Outbox
 
 /// <summary>
 /// Sends the outbox: each due notification to its channel, marked sent on success; a failure is retried with
-/// doubling waits up to <see cref="AlertingOptions.MaxAttempts"/>, then marked failed with its reason.
+/// doubling waits up to <see cref="AlertingOptions.MaxAttempts"/>, then marked failed with its reason. Channels are
+/// served side by side (each in its messages' order), so a slow or unreachable one (an SMTP server timing out) does
+/// not hold back the others.
 /// </summary>
 internal sealed partial class OutboxSender(IAlertStore store, Notifier notifier, OutboxSignal signal, IOptions<AlertingOptions> options, TimeProvider time, ILogger<OutboxSender> logger)
     : BackgroundService
 {
+    /// <summary>Channels sent to at the same time.</summary>
+    private const int ChannelsAtOnce = 8;
+
     public async Task<int> SendDueAsync(CancellationToken ct)
     {
         var due = await store.ListDueAsync(time.GetUtcNow(), 100, ct).ConfigureAwait(false);
-        foreach (var notification in due)
-        {
-            await store.UpdateDeliveryAsync(await DeliverAsync(notification, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
-        }
-
+        await Parallel.ForEachAsync(
+            due.GroupBy(n => n.ChannelId),
+            new ParallelOptions { MaxDegreeOfParallelism = ChannelsAtOnce, CancellationToken = ct },
+            async (channel, token) =>
+            {
+                foreach (var notification in channel)
+                {
+                    await store.UpdateDeliveryAsync(await DeliverAsync(notification, token).ConfigureAwait(false), token).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
         return due.Count;
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Alerting.Worker;
 using SaasMonitor.Core.Alerting;
+using SaasMonitor.Testing;
 
 namespace SaasMonitor.Tests.Alerting;
 
@@ -75,6 +76,39 @@ public sealed class OutboxTests : IDisposable
 
         deliveries.Should().Equal(OutboxSender.DeliveryId(queued), OutboxSender.DeliveryId(queued));
         OutboxSender.DeliveryId(other).Should().NotBe(OutboxSender.DeliveryId(queued));
+        (await _kit.Store.ListNotificationsAsync(null, "c1", 1, Ct)).Single().Status.Should().Be(DeliveryStatus.Sent);
+    }
+
+    [Fact]
+    public async Task A_channel_that_does_not_answer_holds_back_no_other_channel()
+    {
+        using var stuck = new HttpListener();
+        var stuckPort = ClosedPort();
+        stuck.Prefixes.Add($"http://127.0.0.1:{stuckPort}/");
+        stuck.Start();
+        using var answering = new HttpListener();
+        var answeringPort = ClosedPort();
+        answering.Prefixes.Add($"http://127.0.0.1:{answeringPort}/");
+        answering.Start();
+        await _kit.Store.SaveChannelAsync(new AlertChannel { Id = "c1", Name = "stuck", Type = ChannelType.Webhook, Url = $"http://127.0.0.1:{stuckPort}/hook" }, Ct);
+        await _kit.Store.SaveChannelAsync(new AlertChannel { Id = "c2", Name = "fine", Type = ChannelType.Webhook, Url = $"http://127.0.0.1:{answeringPort}/hook" }, Ct);
+        await _kit.Store.EnqueueAsync(Notification(), Ct);
+        await _kit.Store.EnqueueAsync(Notification() with { ChannelId = "c2" }, Ct);
+
+        var sending = _kit.Sender().SendDueAsync(Ct);
+        var held = await stuck.GetContextAsync().WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        var answered = await answering.GetContextAsync().WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        answered.Response.StatusCode = 200;
+        answered.Response.Close();
+
+        await Eventually.HoldsAsync(
+            async () => (await _kit.Store.ListNotificationsAsync(null, "c2", 1, Ct)).Single().Status == DeliveryStatus.Sent,
+            TimeSpan.FromSeconds(20),
+            "the answering channel's message recorded sent while the other channel's is still under way");
+        sending.IsCompleted.Should().BeFalse("the stuck channel has not answered yet");
+        held.Response.StatusCode = 200;
+        held.Response.Close();
+        (await sending).Should().Be(2);
         (await _kit.Store.ListNotificationsAsync(null, "c1", 1, Ct)).Single().Status.Should().Be(DeliveryStatus.Sent);
     }
 
