@@ -31,10 +31,11 @@ public static class OperatorCommands
         RunAsync(args, output, error, Console.In, ct);
 
     /// <summary>Settings given before the verb are read as if given after it, where the verb's parser takes them.</summary>
-    internal static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TextReader input, CancellationToken ct = default) =>
-        Build(TimeProvider.System, () => input)
-            .Parse([.. args[VerbAt(args)..], .. args[..VerbAt(args)]])
-            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, ct);
+    internal static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TextReader input, CancellationToken ct = default)
+    {
+        var verb = VerbAt(args);
+        return Build(TimeProvider.System, () => input).Parse([.. args[verb..], .. args[..verb]]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, ct);
+    }
 
     /// <summary>Where the verb stands: after any <c>--data-dir DIR</c> and <c>--Section:Key=value</c> settings.</summary>
     private static int VerbAt(IReadOnlyList<string> args)
